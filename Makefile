@@ -1,0 +1,56 @@
+# 딥러닝 실습 — RNN에서 GAN까지
+#   make lab     set up (first time only) and start JupyterLab on the course
+#   make test    set up (first time only) and run the whole test suite, offline
+# Set-up is keyed on a hash of requirements.txt + pyproject.toml: re-running skips it when nothing changed.
+# GPU=1 (e.g. `make setup GPU=1`) also installs TensorFlow's CUDA libraries (tensorflow[and-cuda]).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+GPU    ?= 0
+KERNEL := dlcourse
+TF_PIN := $(shell grep -E '^tensorflow==' requirements.txt)
+HASH   := $(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
+STAMP  := $(VENV)/.installed-$(HASH)-gpu$(GPU)
+JAVA_HELP := KoNLPy needs Java (a JVM) and none was found. Install one, then run make again:\n  Debian/Ubuntu: sudo apt-get install -y default-jre-headless\n  macOS:         brew install openjdk@17\n  conda:         conda install -c conda-forge openjdk=17
+
+.PHONY: setup lab test lint execute badges lock java clean
+
+setup: java $(STAMP)
+
+$(STAMP):
+	@rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.txt
+	$(if $(filter 1,$(GPU)),$(BIN)/uv pip install -q --python $(BIN)/python "$(subst tensorflow,tensorflow[and-cuda],$(TF_PIN))")
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "딥러닝 실습 (dlcourse)"
+	@touch $@
+	@echo "environment ready: $(VENV) (kernel '$(KERNEL)')"
+
+java:
+	@java -version >/dev/null 2>&1 || { printf '$(JAVA_HELP)\n' >&2; exit 1; }
+
+lab: setup
+	$(BIN)/dlcourse lab
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check dlcourse tests
+
+# Re-run every lecture at full size and save the outputs into the notebooks (commit them).
+execute: setup
+	$(BIN)/dlcourse execute --full --write
+
+badges: setup
+	$(BIN)/dlcourse badges
+
+# Regenerate requirements.txt from the loose list in requirements.in.
+lock: setup
+	$(BIN)/uv pip compile -q requirements.in --python-version 3.11 -o requirements.txt
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

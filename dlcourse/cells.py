@@ -1,0 +1,113 @@
+"""The two first cells every notebook shares: the "Open in Colab" badge and the setup cell.
+
+Both are generated from one setting (``[tool.dlcourse] repository`` in pyproject.toml) by
+``dlcourse badges``; a test fails when any notebook's first two cells differ from :func:`first_cells`.
+Notebooks in solutions/ get the badge of their released copy in assignments/, which students open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from dlcourse.config import ASSIGNMENTS_DIR, LECTURES_DIR, REPO_ROOT, SOLUTIONS_DIR, CourseSettings, settings
+
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+ROLE_KEY = "dlcourse_role"  # cell metadata marking the generated cells
+
+
+def published_path(notebook: Path) -> str:
+    """The notebook's path in the student repository: solutions/x → assignments/x."""
+    rel = notebook.resolve().relative_to(REPO_ROOT)
+    if rel.parts[0] == SOLUTIONS_DIR.name:
+        rel = Path(ASSIGNMENTS_DIR.name, *rel.parts[1:])
+    return rel.as_posix()
+
+
+def needs_java(nb: nbformat.NotebookNode) -> bool:
+    """KoNLPy's taggers run on the JVM; notebooks that use them get a JVM on Colab."""
+    return any(c.cell_type == "code" and "konlpy" in c.source for c in nb.cells[2:])
+
+
+def badge_source(path: str, cfg: CourseSettings) -> str:
+    url = f"https://colab.research.google.com/github/{cfg.repository}/blob/{cfg.branch}/{path}"
+    return f"[![Open In Colab]({BADGE_IMAGE})]({url})"
+
+
+def setup_source(path: str, *, java: bool, cfg: CourseSettings) -> str:
+    return "\n".join([
+        "# 실행 환경 준비: Colab에서만 저장소를 받아 설치합니다. 로컬(JupyterLab)에서는 아무 일도 하지 않습니다.",
+        "import sys",
+        "",
+        'if "google.colab" in sys.modules:',
+        "    import os, subprocess",
+        f'    REPO = "{cfg.clone_dir}"',
+        "    if not os.path.isdir(REPO):",
+        f'        subprocess.run(["git", "clone", "--depth", "1", "--branch", "{cfg.branch}",',
+        f'                        "https://github.com/{cfg.repository}.git", REPO], check=True)',
+        "    sys.path.insert(0, REPO)",
+        "    from dlcourse.colab import setup_colab",
+        f'    setup_colab(REPO, notebook="{path}", java={java})',
+    ])
+
+
+def first_cells(notebook: Path, nb: nbformat.NotebookNode, cfg: CourseSettings | None = None):
+    """The badge (markdown) and setup (code) cells this notebook must start with."""
+    cfg = cfg or settings()
+    path = published_path(notebook)
+    badge = nbformat.v4.new_markdown_cell(badge_source(path, cfg))
+    setup = nbformat.v4.new_code_cell(setup_source(path, java=needs_java(nb), cfg=cfg))
+    badge.metadata[ROLE_KEY] = "colab-badge"
+    setup.metadata[ROLE_KEY] = "colab-setup"
+    return badge, setup
+
+
+def course_notebooks() -> list[Path]:
+    """Every notebook the badges command owns: lectures/ and solutions/ (assignments/ is generated)."""
+    found = [*LECTURES_DIR.glob("*.ipynb"), *SOLUTIONS_DIR.glob("*/*.ipynb")]
+    return sorted(p for p in found if ".ipynb_checkpoints" not in p.parts)
+
+
+def _is_generated(cell) -> bool:
+    return cell.metadata.get(ROLE_KEY) in {"colab-badge", "colab-setup"}
+
+
+def stale_first_cells(notebook: Path) -> list[str]:
+    """What differs between the notebook's first two cells and :func:`first_cells`; [] when up to date."""
+    nb = nbformat.read(notebook, as_version=4)
+    wanted = first_cells(notebook, nb)
+    problems = []
+    for i, want in enumerate(wanted):
+        have = nb.cells[i] if i < len(nb.cells) else None
+        if have is None or have.cell_type != want.cell_type or have.source != want.source:
+            problems.append(f"{notebook.relative_to(REPO_ROOT)}: cell {i} is not the generated {want.metadata[ROLE_KEY]}")
+    return problems
+
+
+def stamp(notebook: Path) -> bool:
+    """Write the badge and setup cells at the top of ``notebook``; True if the file changed.
+
+    Earlier generated cells are replaced (ids and extra metadata such as nbgrader's are kept); a notebook
+    without them gets them inserted. Outputs of the setup cell are kept (it prints nothing off Colab).
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    wanted = first_cells(notebook, nb)
+    old = [c for c in nb.cells[:2] if _is_generated(c)]
+    rest = nb.cells[len(old):]
+    new = []
+    for i, want in enumerate(wanted):
+        if i < len(old) and old[i].cell_type == want.cell_type:
+            cell = old[i]
+            cell.source = want.source
+            cell.metadata[ROLE_KEY] = want.metadata[ROLE_KEY]
+            new.append(cell)
+        else:
+            new.append(want)
+    before = nbformat.writes(nb)
+    nb.cells = new + rest
+    after = nbformat.writes(nb)
+    if after != before:
+        nbformat.write(nb, notebook)
+        return True
+    return False

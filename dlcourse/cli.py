@@ -1,0 +1,101 @@
+"""``dlcourse <command>``: a thin CLI. Each subcommand parses its arguments and calls one function.
+
+Every command prints what it did and exits non-zero with a one-line reason on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from dlcourse.config import BUILD_DIR, LECTURES_DIR, REPO_ROOT, is_fast
+
+
+def cmd_badges(args: argparse.Namespace) -> int:
+    from dlcourse.cells import course_notebooks, stale_first_cells, stamp
+
+    notebooks = [Path(p) for p in args.notebooks] or course_notebooks()
+    if args.check:
+        problems = [p for nb in notebooks for p in stale_first_cells(nb)]
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"{len(problems)} stale first cell(s); run `dlcourse badges` to rewrite them", file=sys.stderr)
+            return 1
+        print(f"{len(notebooks)} notebooks: first cells up to date")
+        return 0
+    changed = [nb for nb in notebooks if stamp(nb)]
+    for nb in changed:
+        print(f"rewrote first cells: {nb.relative_to(REPO_ROOT)}")
+    print(f"{len(notebooks)} notebooks checked, {len(changed)} rewritten")
+    return 0
+
+
+def cmd_execute(args: argparse.Namespace) -> int:
+    from dlcourse.notebooks import execute_notebook, record_time
+
+    fast = is_fast() if args.mode is None else args.mode == "fast"
+    notebooks = [Path(p) for p in args.notebooks] or sorted(LECTURES_DIR.glob("*.ipynb"))
+    for i, nb in enumerate(notebooks, 1):
+        result = execute_notebook(nb, fast=fast, write=args.write)
+        record_time(BUILD_DIR / "notebook-times.json", result)
+        print(f"[{i}/{len(notebooks)}] {nb}: {result.mode} mode, {result.seconds:.1f} s"
+              + (" (outputs written)" if args.write else ""))
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Start JupyterLab on the repository with lectures/ open (what `make lab` runs)."""
+    argv = [
+        sys.executable, "-m", "jupyterlab",
+        f"--ServerApp.root_dir={REPO_ROOT}",
+        "--LabApp.default_url=/lab/tree/lectures",
+        f"--ServerApp.port={args.port}",
+        "--ServerApp.ip=127.0.0.1",
+    ]
+    if args.token is not None:
+        argv.append(f"--IdentityProvider.token={args.token}")
+    if args.no_browser:
+        argv.append("--no-browser")
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dlcourse", description="딥러닝 실습 코스 도구 (course tools)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("badges", help="rewrite (or --check) the Colab badge and setup cell of every notebook")
+    p.add_argument("notebooks", nargs="*", help="default: lectures/*.ipynb and solutions/*/*.ipynb")
+    p.add_argument("--check", action="store_true", help="only report stale cells; exit 1 if any")
+    p.set_defaults(func=cmd_badges)
+
+    p = sub.add_parser("execute", help="run notebooks in a fresh kernel (default: all lectures)")
+    p.add_argument("notebooks", nargs="*")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--full", dest="mode", action="store_const", const="full", help="full sizes")
+    mode.add_argument("--fast", dest="mode", action="store_const", const="fast", help="DLCOURSE_FAST sizes")
+    p.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
+    p.set_defaults(func=cmd_execute, mode=None)
+
+    p = sub.add_parser("lab", help="start JupyterLab on the course (what `make lab` runs)")
+    p.add_argument("--port", type=int, default=8888)
+    p.add_argument("--token", default=None, help="server token (default: JupyterLab's own)")
+    p.add_argument("--no-browser", action="store_true")
+    p.set_defaults(func=cmd_lab)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError, RuntimeError) as e:
+        print(f"dlcourse {args.command}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
