@@ -50,7 +50,7 @@ badges: setup
 
 # Regenerate requirements.txt from the loose list in requirements.in.
 lock: setup
-	$(BIN)/uv pip compile -q requirements.in --python-version 3.11 -o requirements.txt
+	$(BIN)/uv pip compile requirements.in --python-version 3.11 -o requirements.txt --quiet
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

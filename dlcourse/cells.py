@@ -27,7 +27,7 @@ def published_path(notebook: Path) -> str:
 
 def needs_java(nb: nbformat.NotebookNode) -> bool:
     """KoNLPy's taggers run on the JVM; notebooks that use them get a JVM on Colab."""
-    return any(c.cell_type == "code" and "konlpy" in c.source for c in nb.cells[2:])
+    return any(c.cell_type == "code" and "konlpy" in c.source and not _is_generated(c) for c in nb.cells)
 
 
 def badge_source(path: str, cfg: CourseSettings) -> str:
@@ -81,7 +81,8 @@ def stale_first_cells(notebook: Path) -> list[str]:
     for i, want in enumerate(wanted):
         have = nb.cells[i] if i < len(nb.cells) else None
         if have is None or have.cell_type != want.cell_type or have.source != want.source:
-            problems.append(f"{notebook.relative_to(REPO_ROOT)}: cell {i} is not the generated {want.metadata[ROLE_KEY]}")
+            where = notebook.resolve().relative_to(REPO_ROOT)
+            problems.append(f"{where}: cell {i} is not the generated {want.metadata[ROLE_KEY]}")
     return problems
 
 
@@ -92,6 +93,7 @@ def stamp(notebook: Path) -> bool:
     without them gets them inserted. Outputs of the setup cell are kept (it prints nothing off Colab).
     """
     nb = nbformat.read(notebook, as_version=4)
+    before = nbformat.writes(nb)
     wanted = first_cells(notebook, nb)
     old = [c for c in nb.cells[:2] if _is_generated(c)]
     rest = nb.cells[len(old):]
@@ -104,7 +106,6 @@ def stamp(notebook: Path) -> bool:
             new.append(cell)
         else:
             new.append(want)
-    before = nbformat.writes(nb)
     nb.cells = new + rest
     after = nbformat.writes(nb)
     if after != before:

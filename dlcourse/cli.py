@@ -28,7 +28,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
         return 0
     changed = [nb for nb in notebooks if stamp(nb)]
     for nb in changed:
-        print(f"rewrote first cells: {nb.relative_to(REPO_ROOT)}")
+        print(f"rewrote first cells: {nb.resolve().relative_to(REPO_ROOT)}")
     print(f"{len(notebooks)} notebooks checked, {len(changed)} rewritten")
     return 0
 
@@ -46,6 +46,18 @@ def cmd_execute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from dlcourse.envcheck import failures, format_table, run_checks
+
+    checks = run_checks()
+    print(format_table(checks))
+    failed = failures(checks)
+    if failed:
+        print(f"{len(failed)} check(s) failed: {', '.join(c.name for c in failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     """Start JupyterLab on the repository with lectures/ open (what `make lab` runs)."""
     argv = [
@@ -59,6 +71,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
         argv.append(f"--IdentityProvider.token={args.token}")
     if args.no_browser:
         argv.append("--no-browser")
+    if os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses without this
+        argv.append("--allow-root")
+    os.chdir(REPO_ROOT)
     os.execv(sys.executable, argv)
     return 0  # not reached
 
@@ -79,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--fast", dest="mode", action="store_const", const="fast", help="DLCOURSE_FAST sizes")
     p.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
     p.set_defaults(func=cmd_execute, mode=None)
+
+    p = sub.add_parser("doctor", help="check the environment (what lecture 00 shows)")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("lab", help="start JupyterLab on the course (what `make lab` runs)")
     p.add_argument("--port", type=int, default=8888)

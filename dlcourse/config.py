@@ -8,11 +8,12 @@ from ``os.getcwd()``.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
+
+import tomllib
 
 T = TypeVar("T")
 

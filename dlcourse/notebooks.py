@@ -71,6 +71,8 @@ def execute_notebook(
         resources={"metadata": {"path": str(Path(cwd or path.parent).resolve())}},
         on_cell_start=on_cell_start,
         record_timing=False,
+        # TensorFlow's C++ start-up lines bypass Python's stderr; keep them out of notebook outputs.
+        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
     )
     start = time.perf_counter()
     try:
