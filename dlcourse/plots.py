@@ -26,6 +26,20 @@ def font_has_glyphs(text: str, *, family: str | None = None) -> list[str]:
     return [ch for ch in dict.fromkeys(text) if not ch.isspace() and ord(ch) not in charmap]
 
 
+def set_log_scale(ax, axis: str = "y"):
+    """Log scale with plain tick labels (0.01, 0.1, 1).
+
+    Matplotlib's default log labels are mathtext (10^{-1}) drawn in the text font, and NanumGothic has no
+    U+2212 minus sign: the labels would show a box and log a warning per tick.
+    """
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    getattr(ax, f"set_{axis}scale")("log")
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    getattr(ax, f"{axis}axis").set_minor_formatter(NullFormatter())
+    return ax
+
+
 def plot_history(history: dict[str, list[float]], *, title: str = "", ax=None, logy: bool = False):
     """Learning curves: one line per key of ``history`` (e.g. Keras ``History.history``)."""
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
@@ -33,7 +47,7 @@ def plot_history(history: dict[str, list[float]], *, title: str = "", ax=None, l
         ax.plot(np.arange(1, len(values) + 1), values, label=name)
     ax.set_xlabel("epoch / step")
     if logy:
-        ax.set_yscale("log")
+        set_log_scale(ax, "y")
     ax.set_title(title)
     ax.legend()
     ax.grid(alpha=0.3)

@@ -38,6 +38,16 @@ def test_rendering_hangul_emits_no_missing_glyph_warning(tmp_path):
     assert (tmp_path / "k.png").stat().st_size > 1000
 
 
+def test_log_axes_label_without_missing_glyphs(tmp_path, caplog):
+    ax = plots.plot_history({"손실": [1.0, 0.1, 0.01, 0.001]}, logy=True)
+    with caplog.at_level("WARNING"):
+        ax.figure.savefig(tmp_path / "log.png", dpi=50)
+    plt.close("all")
+    assert not [r for r in caplog.records if "does not have a glyph" in r.getMessage()]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "0.01" in labels and not any("mathdefault" in t for t in labels)
+
+
 def test_plot_helpers_draw(tmp_path):
     ax = plots.plot_history({"loss": [3.0, 2.0, 1.0], "val_loss": [3.1, 2.5, 2.0]}, title="손실")
     assert len(ax.get_lines()) == 2
