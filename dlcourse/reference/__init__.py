@@ -1,7 +1,12 @@
 """Small numpy reference implementations that the lectures show next to Keras (forward passes only).
 
-Each module is named after a concept (``rnn``) and each function's docstring names the lecture that
-introduces it. Backward passes are graded assignments and are deliberately not part of this package.
+- ``rnn`` — vanilla RNN forward (lecture 01)
+- ``lstm`` — LSTM cell/sequence forward with gate values, Keras kernel layout (lecture 03)
+- ``gru`` — the deck-form GRU (``reset_after=False``) forward (lecture 03)
+- ``gradcheck`` — numeric gradients and relative error (lecture 02)
+
+Each function's docstring names the lecture that introduces it. Backward passes, gradient clipping and the
+Keras-default GRU (``reset_after=True``) are graded assignments and deliberately not part of this package.
 """
 
 from dlcourse.reference.rnn import from_keras_simple_rnn, one_hot, rnn_forward, rnn_step_forward
