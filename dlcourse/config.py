@@ -18,6 +18,7 @@ import tomllib
 T = TypeVar("T")
 
 FAST_ENV = "DLCOURSE_FAST"
+OFFLINE_ENV = "DLCOURSE_OFFLINE"
 ROOT_ENV = "DLCOURSE_ROOT"
 
 
@@ -43,6 +44,11 @@ BUILD_DIR: Path = REPO_ROOT / "build"
 def is_fast() -> bool:
     """True when ``DLCOURSE_FAST`` is set to 1/true/yes: the one place fast mode is read."""
     return os.environ.get(FAST_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def is_offline() -> bool:
+    """True when ``DLCOURSE_OFFLINE`` is 1/true/yes/on: loaders then never touch the network (tests set it)."""
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def size(full: T, fast: T) -> T:
@@ -73,6 +79,45 @@ class CourseSettings:
     cell_timeout: int = field(
         default=600, metadata={"help": "Seconds one cell may run when notebooks are executed by the tests."}
     )
+    # grading (dlcourse.grading; see autograde/README.md)
+    course_id: str = field(
+        default="rnn-to-gan", metadata={"help": "nbgrader course id, stored in autograde/gradebook.db."}
+    )
+    grade_cell_timeout: int = field(
+        default=300,
+        metadata={"help": "Seconds one cell of a submission may run while grading; then it is interrupted, "
+                          "gets a CellTimeoutError and the submission's status is timeout."},
+    )
+    grade_timeout: int = field(
+        default=1200,
+        metadata={"help": "Seconds one whole submission may take while grading; then it is stopped with "
+                          "status timeout and no score."},
+    )
+    grade_memory_gb: float = field(
+        default=4.0,
+        metadata={"help": "Resident memory (GiB) the kernel's process tree may use while grading; above it "
+                          "the kernel is killed and the status is memory_limit. A watchdog, not RLIMIT_AS, "
+                          "because TensorFlow reserves far more address space than it uses."},
+    )
+    grade_output_lines: int = field(
+        default=1000,
+        metadata={"help": "Lines of stream output kept per cell in graded notebooks (the rest is truncated)."},
+    )
+    grade_fast: bool = field(
+        default=True,
+        metadata={"help": "Grade with DLCOURSE_FAST=1 so a notebook's own demo runs use the small sizes; "
+                          "hidden tests use fixed sizes of their own."},
+    )
+    instructor_only: tuple[str, ...] = field(
+        default=("instructor", "*.instructor.*", "*_instructor.*"),
+        metadata={"help": "File name patterns in solutions/<assignment>/ that are never released, published "
+                          "or copied next to a student's notebook while grading."},
+    )
+    publish_exclude: tuple[str, ...] = field(
+        default=("solutions", "autograde", "dlcourse/grading", "tests/grading", "benchmarks"),
+        metadata={"help": "Paths (relative to the repository root) left out of `dlcourse release --publish`, "
+                          "besides git-ignored files."},
+    )
 
     @classmethod
     def help(cls) -> dict[str, str]:
@@ -90,4 +135,5 @@ def settings() -> CourseSettings:
     unknown = sorted(set(table) - known)
     if unknown:
         raise ValueError(f"unknown [tool.dlcourse] keys in {pyproject}: {', '.join(unknown)}")
-    return CourseSettings(**table)
+    # TOML arrays arrive as lists; the settings object is frozen and holds tuples.
+    return CourseSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})

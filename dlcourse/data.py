@@ -42,6 +42,40 @@ def load_korean_corpus() -> str:
     return "\n\n".join([load_kolaw(), *load_kobill()])
 
 
+NIETZSCHE_URL = "https://s3.amazonaws.com/text-datasets/nietzsche.txt"
+
+
+def load_nietzsche(*, timeout: float = 3.0) -> str | None:
+    """Nietzsche's *Beyond Good and Evil* (English), the text of Keras's char-LSTM example; None if unavailable.
+
+    Source: https://s3.amazonaws.com/text-datasets/nietzsche.txt (Keras example data), about 600 KB
+    (~600K characters). Licence: public domain (Helen Zimmern's English translation, Project Gutenberg).
+    Cached as data/cache/nietzsche.txt and read from there when present. Otherwise it is downloaded with
+    ``keras.utils.get_file`` (printing source, size and licence first), unless ``DLCOURSE_OFFLINE`` is set
+    or a socket connection to the host fails within ``timeout`` seconds: then it returns None, quickly.
+    Introduced in lecture 05 (which falls back to :func:`load_korean_corpus`).
+    """
+    from urllib.parse import urlparse
+
+    from dlcourse import config
+
+    path = config.CACHE_DIR / "nietzsche.txt"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    if config.is_offline() or not _host_reachable((urlparse(NIETZSCHE_URL).hostname, 443), timeout=timeout):
+        return None
+    print(f"downloading {NIETZSCHE_URL} (about 600 KB, public domain) → data/cache/nietzsche.txt")
+    try:
+        import keras
+
+        fetched = keras.utils.get_file("nietzsche.txt", origin=NIETZSCHE_URL, cache_dir=str(path.parent.parent),
+                                       cache_subdir=path.parent.name)
+    except Exception as e:  # noqa: BLE001 (any network or HTTP failure means: use the offline corpus)
+        print(f"download failed ({type(e).__name__}); returning None")
+        return None
+    return Path(fetched).read_text(encoding="utf-8")
+
+
 def load_text(path: str | Path) -> str:
     """Read a UTF-8 text file (e.g. a student's corpus in data/custom/) with a one-line error if unusable."""
     p = Path(path)
@@ -74,3 +108,76 @@ def load_digits() -> Digits:
     bunch = _sk_digits()
     images = (bunch.images / 16.0).astype(np.float32)  # (1797, 8, 8)
     return Digits(images=images, labels=bunch.target.astype(np.int64), source="scikit-learn digits (8x8)")
+
+
+MNIST_HOST = ("storage.googleapis.com", 443)  # where keras.datasets.mnist downloads mnist.npz from
+
+
+@dataclass(frozen=True)
+class DigitImages:
+    """Train/test images in [0, 1] of shape (n, side, side) with integer labels, and where they came from."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+
+def _keras_mnist_cache() -> Path:
+    import os
+
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "mnist.npz"
+
+
+def _host_reachable(host: tuple[str, int], *, timeout: float) -> bool:
+    """A TCP connect within ``timeout`` seconds; name resolution runs in a thread so it cannot hang us."""
+    import socket
+    import threading
+
+    ok: list[bool] = []
+
+    def probe() -> None:
+        try:
+            socket.create_connection(host, timeout=timeout).close()
+            ok.append(True)
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(ok)
+
+
+def load_mnist(*, timeout: float = 2.0, test_fraction: float = 0.2, seed: int = 0) -> DigitImages:
+    """MNIST (28×28, 60,000 + 10,000) through ``keras.datasets.mnist``, else the bundled 8×8 digits.
+
+    MNIST is used when Keras already has ``mnist.npz`` in its cache (``~/.keras/datasets``), or when
+    ``DLCOURSE_OFFLINE`` is unset and a connection to the download host opens within ``timeout`` seconds
+    (then Keras downloads 11 MB from Google Cloud Storage; MNIST is CC BY-SA 3.0, Yann LeCun and Corinna
+    Cortes). Otherwise scikit-learn's 8×8 digits are split into train/test (stratified, ``test_fraction``).
+    Offline this returns in well under a second. ``source`` says which data set came back.
+    Introduced in lecture 04 (MNIST read row by row).
+    """
+    from dlcourse.config import is_offline
+
+    cached = _keras_mnist_cache().is_file()
+    if cached or (not is_offline() and _host_reachable(MNIST_HOST, timeout=timeout)):
+        import keras
+
+        if not cached:
+            print(f"downloading MNIST from {MNIST_HOST[0]} via keras.datasets.mnist "
+                  "(11 MB, CC BY-SA 3.0) → ~/.keras/datasets/mnist.npz")
+
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        scale = np.float32(1 / 255)
+        return DigitImages(x_train.astype(np.float32) * scale, y_train.astype(np.int64),
+                           x_test.astype(np.float32) * scale, y_test.astype(np.int64), source="MNIST (28x28)")
+
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    x_train, x_test, y_train, y_test = train_test_split(
+        digits.images, digits.labels, test_size=test_fraction, random_state=seed, stratify=digits.labels)
+    return DigitImages(x_train, y_train, x_test, y_test, source=digits.source)

@@ -16,3 +16,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def build_dir():
     BUILD_DIR.mkdir(exist_ok=True)
     return BUILD_DIR
+
+# The suite runs offline (CI has no network): loaders take their bundled fallbacks without probing.
+os.environ.setdefault("DLCOURSE_OFFLINE", "1")
