@@ -78,6 +78,61 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+# ── instructor: the grading pipeline (dlcourse.grading; see autograde/README.md) ─────────────────────
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.release import release
+
+    release(course=Course.default(), assignments=args.assignments or None,
+            publish=Path(args.publish) if args.publish else None)
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from dlcourse.grading.collect import collect
+    from dlcourse.grading.course import Course
+
+    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern)
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.grade import grade
+    from dlcourse.grading.report import table
+
+    rows = grade(assignment=args.assignment, course=Course.default(), jobs=args.jobs, cell_timeout=args.cell_timeout,
+                 timeout=args.timeout, memory_gb=args.memory, sandbox=not args.no_sandbox, gpu=args.gpu,
+                 force=args.force)
+    print(table(rows))
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.feedback import feedback
+
+    feedback(assignment=args.assignment, course=Course.default())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.export import export
+
+    export(course=Course.default())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.demo import demo
+
+    demo(course=Course.default(), jobs=args.jobs)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description="딥러닝 실습 코스 도구 (course tools)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -103,6 +158,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=None, help="server token (default: JupyterLab's own)")
     p.add_argument("--no-browser", action="store_true")
     p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("release", help="solutions/A → assignments/A with nbgrader, then the leak check")
+    p.add_argument("assignments", nargs="*", help="default: every assignment in solutions/")
+    p.add_argument("--publish", metavar="DIR", help="also write the student-facing repository into DIR")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("collect", help="keep, validate and repair submissions (a folder or an LMS .zip)")
+    p.add_argument("source", metavar="SOURCE", help="folder (SOURCE/<student>/*.ipynb or <student>_*.ipynb) or .zip")
+    p.add_argument("--assignment", "-a", required=True)
+    p.add_argument("--pattern", help="regex for the student id in a file name (default: before the first '_')")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("grade", help="autograde every collected submission, each in its own sandboxed process")
+    p.add_argument("assignment")
+    p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")
+    p.add_argument("--cell-timeout", type=int, metavar="S", help="seconds per cell (default: grade_cell_timeout)")
+    p.add_argument("--timeout", type=int, metavar="S", help="seconds per notebook (default: grade_timeout)")
+    p.add_argument("--memory", type=float, metavar="GB", help="kernel memory limit (default: grade_memory_gb)")
+    p.add_argument("--no-sandbox", action="store_true", help="run student code unconfined (prints a warning)")
+    p.add_argument("--gpu", action="store_true", help="one job per visible GPU, each kernel on its own GPU")
+    p.add_argument("--force", action="store_true", help="grade again submissions that are up to date")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
+    p.add_argument("assignment")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("export", help="the gradebook as autograde/grades.csv (nbgrader's columns)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("demo", help="collect, grade and give feedback on the sample submissions, offline on CPU")
+    p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -1,0 +1,239 @@
+"""``dlcourse collect SOURCE --assignment A``: inbox → submitted.
+
+SOURCE is a folder or a .zip (an LMS export). Each notebook is kept byte for byte in autograde/inbox/,
+validated, repaired against the release (:mod:`dlcourse.grading.repair`) and written to
+autograde/submitted/<student>/<A>/<notebook>.ipynb. What happened to each file is recorded in the
+inbox manifest, which `grade` turns into the report. Collecting the same files again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import nbformat
+
+from dlcourse.grading.course import Course
+from dlcourse.grading.inbox import COLLECTED, INVALID, Entry, keep_original, read_manifest, sha256, write_manifest
+from dlcourse.grading.repair import NotThisAssignment, repair
+
+DEFAULT_PATTERN = r"^(?P<student>[^_]+)_"
+SKIP_PARTS = {"__MACOSX", ".ipynb_checkpoints", ".git"}
+# How editors and LMSs rename a notebook: "Copy of x (1).ipynb", "x.ipynb의 사본", "x - Copy.ipynb" …
+RENAMES = [r"^(copy of\s+|사본\s*-\s*)+", r"(\.ipynb)?의 사본$", r"\s*-\s*copy$", r"\s*\(\d+\)$", r"-checkpoint$"]
+
+
+@dataclass
+class Received:
+    """One file as found in SOURCE: whose it is, its name, its bytes and when it was last modified."""
+
+    student: str
+    name: str
+    data: bytes
+    mtime: float
+
+
+def student_id(raw: str) -> str:
+    """A student id that is safe as a folder name (unicode letters and digits, '.', '-', '_')."""
+    sid = re.sub(r"[^\w.-]+", "_", raw.strip()).strip("._")
+    if not sid:
+        raise ValueError(f"not a usable student id: {raw!r}")
+    return sid
+
+
+def received_files(source: Path, *, pattern: str) -> tuple[list[Received], list[str]]:
+    """Every file of SOURCE with its student; plus one-line notes on files whose student is unknown.
+
+    ``SOURCE/<student>/<file>`` (any depth: the file's folder) names the student by its folder; a file
+    directly in SOURCE by the part of its name that ``pattern`` matches (group ``student``, else group 1).
+    A zip whose entries all sit in one wrapper folder (named like the zip, or holding student folders) is
+    read as if that folder were the root.
+    """
+    entries = list(_zip_entries(source) if source.suffix.lower() == ".zip" else _folder_entries(source))
+    entries = [(p, d, t) for p, d, t in entries
+               if not (set(p.parts) & SKIP_PARTS) and not p.name.startswith((".", "~$"))]
+    tops = {p.parts[0] for p, _, _ in entries}
+    wrapped = all(len(p.parts) >= 3 for p, _, _ in entries) or tops == {source.stem}
+    if source.suffix.lower() == ".zip" and len(tops) == 1 and wrapped:
+        entries = [(PurePosixPath(*p.parts[1:]), d, t) for p, d, t in entries]
+    regex = re.compile(pattern)
+    found, notes = [], []
+    for path, data, mtime in entries:
+        if len(path.parts) >= 2:
+            found.append(Received(student_id(path.parent.name), path.name, data, mtime))
+            continue
+        m = regex.search(path.name)
+        if not m:
+            notes.append(f"skipped {path.name}: its name does not match the student pattern {pattern!r}")
+            continue
+        sid = m.group("student") if "student" in regex.groupindex else (m.group(1) if regex.groups else m.group(0))
+        rest = path.name[m.end():] if m.start() == 0 and m.end() < len(path.name) else path.name
+        found.append(Received(student_id(sid), rest, data, mtime))
+    return found, notes
+
+
+def notebook_for(name: str, notebooks: list[str]) -> tuple[str | None, bool]:
+    """Which released notebook a submitted file answers, and whether it had to be recognised by a rename."""
+    stem = name[:-6] if name.lower().endswith(".ipynb") else name
+    if name in notebooks:
+        return name, False
+    norm = stem.strip().lower()
+    for pat in RENAMES:
+        norm = re.sub(pat, "", norm).strip()
+    for nb in notebooks:
+        if norm.replace(" ", "_").replace("-", "_") == nb[:-6].lower().replace("-", "_"):
+            return nb, True
+    if len(notebooks) == 1:
+        return notebooks[0], True
+    return None, False
+
+
+def collect(*, source: Path, assignment: str, course: Course, pattern: str | None = None,
+            echo=print) -> list[Entry]:
+    """Collect every submission of ``assignment`` in ``source``; return this run's manifest entries."""
+    if not source.exists():
+        raise FileNotFoundError(f"no such folder or zip: {source}")
+    notebooks = course.notebook_names(assignment)
+    releases = {nb: nbformat.read(course.release_dir(assignment) / nb, as_version=4) for nb in notebooks}
+    inbox = course.inbox / assignment
+    if source.is_file():
+        keep_original(inbox, owner="_archives", name=source.name, data=source.read_bytes())
+    files, notes = received_files(source, pattern=pattern or DEFAULT_PATTERN)
+    for note in notes:
+        echo(note)
+
+    by_student: dict[str, list[Received]] = {}
+    for f in files:
+        by_student.setdefault(f.student, []).append(f)
+    manifest = read_manifest(course.inbox, assignment)
+    entries: list[Entry] = []
+    for student in sorted(by_student):
+        for entry in _collect_student(student, by_student[student], assignment=assignment, notebooks=notebooks,
+                                      releases=releases, course=course):
+            entries.append(entry)
+            manifest[entry.key] = entry
+            detail = "; ".join(entry.messages if entry.status == INVALID else entry.repairs)
+            state = f"{entry.status}{' (repaired)' if entry.repaired else ''}"
+            echo(f"{entry.student} {entry.notebook}: {state}" + (f" — {detail}" if detail else ""))
+    write_manifest(course.inbox, assignment, manifest)
+    valid = [e for e in entries if e.status == COLLECTED]
+    echo(f"collected {len(entries)} notebooks of {assignment} from {source}: {len(valid)} valid "
+         f"({sum(e.repaired for e in valid)} repaired), {len(entries) - len(valid)} invalid")
+    return entries
+
+
+def _collect_student(student: str, files: list[Received], *, assignment: str, notebooks: list[str],
+                     releases: dict, course: Course) -> list[Entry]:
+    inbox = course.inbox / assignment
+    candidates: dict[str, list[tuple[Entry, nbformat.NotebookNode | None, bool]]] = {}
+    ipynbs = [f for f in files if f.name.lower().endswith(".ipynb")]
+    if not ipynbs:
+        data = files[0].data
+        original = keep_original(inbox, owner=student, name=files[0].name, data=data)
+        names = ", ".join(f.name for f in files)
+        return [Entry(student=student, notebook=notebooks[0], status=INVALID, sha256=sha256(data),
+                      original=str(original.relative_to(inbox)), submitted_as=files[0].name,
+                      messages=[f"no .ipynb file among: {names}"])]
+    for f in sorted(ipynbs, key=lambda f: (f.mtime, f.name)):
+        original = keep_original(inbox, owner=student, name=f.name, data=f.data)
+        target, renamed = notebook_for(f.name, notebooks)
+        entry = Entry(student=student, notebook=target or f.name, status=INVALID, sha256=sha256(f.data),
+                      original=str(original.relative_to(inbox)), submitted_as=f.name)
+        nb = None
+        if target is None:
+            entry.messages.append(f"cannot tell which notebook of {assignment} {f.name!r} is ({', '.join(notebooks)})")
+        else:
+            nb = _validated(f.data, entry=entry, release=releases[target], assignment=assignment)
+            if nb is not None and renamed:
+                entry.repairs.insert(0, f"renamed {f.name!r} → {target}")
+        entry.repaired = bool(entry.repairs)
+        candidates.setdefault(entry.notebook, []).append((entry, nb, not renamed))
+
+    out = []
+    for name, cands in candidates.items():
+        # the notebook graded: a valid one before an invalid one, the exact name before a renamed copy,
+        # then the newest (candidates are sorted oldest first)
+        chosen, nb, _ = max(cands, key=lambda c: (c[1] is not None, c[2]))
+        others = [c[0].submitted_as for c in cands if c[0] is not chosen]
+        if others:
+            chosen.messages.append(f"also submitted and not graded: {', '.join(others)}")
+        dest = course.submission_dir(student, assignment) / name
+        if nb is not None:
+            chosen.status = COLLECTED
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, dest)
+        elif dest.exists():
+            dest.unlink()
+        out.append(chosen)
+    if course.submission_dir(student, assignment).exists() and not any(
+            course.submission_dir(student, assignment).iterdir()):
+        shutil.rmtree(course.submission_dir(student, assignment))
+    return out
+
+
+def _validated(data: bytes, *, entry: Entry, release, assignment: str) -> nbformat.NotebookNode | None:
+    """The repaired notebook, or None with a one-line reason in ``entry.messages``."""
+    if not data.strip():
+        entry.messages.append("empty file")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+        json.loads(text)
+    except UnicodeDecodeError:
+        entry.messages.append("not UTF-8 text, so not a notebook")
+        return None
+    except json.JSONDecodeError as e:
+        entry.messages.append(f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); the file is damaged")
+        return None
+    try:
+        nb = nbformat.reads(text, as_version=4, capture_validation_error={})
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no cell list")
+    except Exception as e:  # nbformat raises many kinds on a JSON that is no notebook
+        entry.messages.append(f"not a Jupyter notebook ({type(e).__name__}: {str(e).splitlines()[0][:120]})")
+        return None
+    try:
+        repaired, done = repair(nb, release=release)
+    except NotThisAssignment as e:
+        entry.messages.append(f"not a notebook of {assignment}: {e}")
+        return None
+    except Exception as e:  # a notebook so damaged that it cannot be rebuilt
+        entry.messages.append(f"could not be repaired ({type(e).__name__}: {str(e).splitlines()[0][:120]})")
+        return None
+    entry.repairs += done
+    return repaired
+
+
+def _folder_entries(source: Path):
+    for p in sorted(source.rglob("*")):
+        if p.is_file():
+            yield PurePosixPath(p.relative_to(source).as_posix()), p.read_bytes(), p.stat().st_mtime
+
+
+def _zip_entries(source: Path):
+    with zipfile.ZipFile(source) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            path = PurePosixPath(_zip_name(info))
+            if path.is_absolute() or ".." in path.parts:
+                continue  # never trust an archive's paths
+            yield path, zf.read(info), datetime.datetime(*info.date_time).timestamp()
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """Zips made on Korean Windows store names in cp949 without the UTF-8 flag; Python reads them as cp437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return info.filename

@@ -1,0 +1,193 @@
+"""Grade one submission in its own process and its own private nbgrader course.
+
+:func:`run_job` is what each grading process runs (see :mod:`dlcourse.grading.grade` for the pool)::
+
+    <job>/source/<A>/              the release (non-notebook files are copied next to the notebook)
+    <job>/submitted/<s>/<A>/       this one submission
+    <job>/gradebook.db             a copy of the template gradebook (the assignment, no students)
+    <job>/autograded/<s>/<A>/      nbgrader's output (written by nbgrader, outside the sandbox)
+    <job>/work/  <job>/home/  /tmp/dlcourse-*/  the only folders the kernel can write (working copy,
+                                                HOME/TMPDIR, connection file and sockets)
+    <job>/result.json              status and messages, read by the parent
+
+The process starts a new session (no controlling terminal for anything it starts), runs nbgrader
+autograde with a memory watchdog on its kernel tree, and classifies the outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from dlcourse.grading import nbgrader_bridge
+from dlcourse.grading.preprocessors import TIMEOUT_ENAME
+from dlcourse.grading.sandbox import bwrap_argv
+from dlcourse.grading.watchdog import MemoryWatchdog
+
+GRADED, TIMEOUT, MEMORY_LIMIT, CRASHED, INVALID = "graded", "timeout", "memory_limit", "crashed", "invalid"
+PASSED_THROUGH_ENV = ("JAVA_HOME", "DLCOURSE_ROOT", "LD_LIBRARY_PATH")
+CELL_STARTED = re.compile(r"dlcourse: cell (\d+) started")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one grading process needs (picklable: it crosses into a forked process)."""
+
+    assignment: str
+    student: str
+    submitted: Path  # autograde/submitted/<student>/<A>
+    release: Path  # assignments/<A>
+    template: Path  # the template folder holding gradebook.db and home/ (see grade.build_template)
+    job_dir: Path
+    cell_timeout: int
+    memory_bytes: int
+    sandbox: bool
+    fast: bool
+    threads: int = 1  # CPU threads for the kernel's TensorFlow/BLAS: the machine's CPUs shared by the jobs
+    gpu: str | None = None
+    parent_pid: int = 0  # the `grade` process; this one dies with it
+
+
+@dataclass
+class JobResult:
+    status: str
+    messages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    peak_bytes: int = 0
+
+
+def kernel_env(*, home: Path, gpu: str | None, fast: bool, threads: int) -> dict[str, str]:
+    """The kernel's whole environment: quiet, deterministic TensorFlow, its own HOME, no GPU unless given,
+    and ``threads`` CPU threads (TensorFlow's spinning thread pools slow each other down when N jobs each
+    start one thread per CPU)."""
+    env = {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",  # set(text) iterates the same way every time: same vocabulary, same score
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN changes float results between machines
+        "TF_DETERMINISTIC_OPS": "1",
+        "TF_NUM_INTRAOP_THREADS": str(threads),
+        "TF_NUM_INTEROP_THREADS": str(max(2, threads)),  # one inter-op thread can deadlock some graphs
+        "OMP_NUM_THREADS": str(threads),
+        "OPENBLAS_NUM_THREADS": str(threads),
+        "TF_FORCE_GPU_ALLOW_GROWTH": "true",
+        "CUDA_VISIBLE_DEVICES": gpu or "",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(home / ".matplotlib"),
+        "DLCOURSE_FAST": "1" if fast else "0",
+        "NBGRADER_EXECUTION": "autograde",
+    }
+    env.update({k: os.environ[k] for k in PASSED_THROUGH_ENV if k in os.environ})
+    return env
+
+
+def prepare(job: Job) -> None:
+    """Build the private course of ``job`` from scratch."""
+    root = job.job_dir
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(job.release, root / "source" / job.assignment)
+    shutil.copytree(job.submitted, root / "submitted" / job.student / job.assignment)
+    shutil.copy(job.template / "gradebook.db", root / "gradebook.db")
+    shutil.copytree(job.release, root / "work", ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copytree(job.template / "home", root / "home")
+
+
+def run_job(job: Job) -> None:
+    """Grade ``job`` and write ``result.json`` into its folder. Runs in its own (forked) process."""
+    _die_with_parent(job.parent_pid)
+    os.setsid()
+    start = time.perf_counter()
+    prepare(job)
+    root = job.job_dir
+    _redirect_output(root / "output.txt")
+    # unix socket paths are limited to ~107 bytes, so the sockets live in a short folder of their own
+    runtime = Path(tempfile.mkdtemp(prefix="dlcourse-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
+    env = kernel_env(home=root / "home", gpu=job.gpu, fast=job.fast, threads=job.threads)
+    if job.sandbox:
+        argv = bwrap_argv(writable=[root / "work", root / "home", runtime], env=env, gpu=job.gpu is not None)
+    else:
+        argv = []
+        os.environ.update(env)
+    config = nbgrader_bridge.private_config(root=root, cell_timeout=job.cell_timeout, working_dir=root / "work",
+                                            runtime_dir=runtime, sandbox_argv=argv)
+    try:
+        with MemoryWatchdog(pid=os.getpid(), limit_bytes=job.memory_bytes) as dog:
+            run = nbgrader_bridge.autograde(config, assignment=job.assignment, student=job.student)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+    result = classify(run, job=job, memory_fired=dog.fired)
+    result.seconds = round(time.perf_counter() - start, 2)
+    result.peak_bytes = dog.peak_bytes
+    (root / "log.txt").write_text(run.log, encoding="utf-8")
+    tmp = root / "result.json.tmp"
+    tmp.write_text(json.dumps(asdict(result)), encoding="utf-8")
+    tmp.replace(root / "result.json")
+    # Leave at once: this forked process has nothing left to clean up, and the interpreter's own exit
+    # (joining the threads jupyter_client and zmq leave behind) can take longer than the grading did.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def classify(run: nbgrader_bridge.NbgraderRun, *, job: Job, memory_fired: bool) -> JobResult:
+    """Status and one-line messages from what nbgrader did and what the watchdog saw."""
+    started = CELL_STARTED.findall(run.log)
+    where = f" in cell {started[-1]}" if started else ""
+    if memory_fired:
+        gib = job.memory_bytes / 2**30
+        return JobResult(MEMORY_LIMIT, [f"the kernel used more than {gib:g} GiB of memory{where} and was stopped"])
+    if not run.ok:
+        if "DeadKernelError" in run.log or "Kernel died" in run.log:
+            return JobResult(CRASHED, [f"the kernel died{where} (os._exit, a crash or a kill); nothing was graded"])
+        return JobResult(CRASHED, [f"nbgrader could not grade this notebook: {run.error or _last_error(run.log)}"])
+    messages, status = [], GRADED
+    for path in sorted((job.job_dir / "autograded" / job.student / job.assignment).glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))  # nbgrader just wrote and validated it
+        for i, cell in enumerate(nb["cells"]):
+            outs = cell.get("outputs", [])
+            if any(o.get("ename") == TIMEOUT_ENAME for o in outs):
+                status = TIMEOUT
+                messages.append(f"{path.name} cell {i} ran longer than {job.cell_timeout} s and was interrupted; "
+                                "the other cells were graded")
+            if any("Output truncated" in str(o.get("text", "")) or "output truncated" in str(o.get("text", ""))
+                   for o in outs):
+                messages.append(f"{path.name} cell {i}: output truncated")
+    return JobResult(status, messages)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """SIGKILL this process when its parent dies: a killed `grade` leaves no grading process behind
+    (the sandboxed kernel follows through bwrap's --die-with-parent). A parent that died before the
+    signal was armed is noticed by its pid."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if parent_pid and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _redirect_output(path: Path) -> None:
+    """Send this process's stdout/stderr, and so the kernel's, to a file instead of the instructor's terminal."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _last_error(log: str) -> str:
+    errors = [ln for ln in log.splitlines() if ln.startswith("[ERROR]")]
+    return errors[-1][8:200] if errors else "unknown error"

@@ -1,0 +1,62 @@
+"""``dlcourse feedback A``: autograded → feedback/<student>/A/*.html, hidden tests redacted.
+
+nbgrader generate_feedback runs with :class:`~dlcourse.grading.preprocessors.RedactHiddenTests` in its
+pipeline; afterwards every HTML file is checked for hidden-test lines, and a file that still shows one
+fails the command (hidden tests stay hidden).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+
+from dlcourse.grading import nbgrader_bridge
+from dlcourse.grading.course import Course
+from dlcourse.grading.leakcheck import normalized
+
+MIN_CHARS = 20  # shorter hidden-test lines could be anyone's code
+
+
+def hidden_lines(source: Path) -> set[str]:
+    """Normalized lines that, in a source notebook, exist only inside hidden-test regions (and are long
+    enough to be telling)."""
+    inside, outside = set(), set()
+    for cell in nbformat.read(source, as_version=4).cells:
+        hidden = False
+        for line in cell.source.split("\n"):
+            if "BEGIN HIDDEN TESTS" in line:
+                hidden = True
+            elif "END HIDDEN TESTS" in line:
+                hidden = False
+            else:
+                (inside if hidden else outside).add(normalized(line))
+    return {line for line in inside - outside if len(line) >= MIN_CHARS}
+
+
+def visible_lines(page: str) -> set[str]:
+    """The lines a reader of the HTML sees: tags dropped, entities decoded, whitespace normalized."""
+    return {normalized(line) for line in html.unescape(re.sub(r"<[^>]+>", "", page)).splitlines()}
+
+
+def visible_text(page: str) -> str:
+    return " ".join(sorted(visible_lines(page)))
+
+
+def feedback(*, assignment: str, course: Course, echo=print) -> list[Path]:
+    """Generate (again) the feedback of every autograded submission of ``assignment``; return the files."""
+    if not any(course.autograded.glob(f"*/{assignment}/*.ipynb")):
+        raise FileNotFoundError(f"nothing autograded for {assignment}; run `dlcourse grade {assignment}` first")
+    run = nbgrader_bridge.generate_feedback(nbgrader_bridge.course_config(course), assignment=assignment)
+    if not run.ok:
+        raise RuntimeError(f"nbgrader generate_feedback {assignment} failed: {run.error}")
+    secrets = {line for src in course.source_dir(assignment).glob("*.ipynb") for line in hidden_lines(src)}
+    pages = sorted(course.feedback.glob(f"*/{assignment}/*.html"))
+    for page in pages:
+        shown = sorted(secrets & visible_lines(page.read_text(encoding="utf-8")))
+        if shown:
+            raise RuntimeError(f"{page} shows hidden-test source ({shown[0][:60]!r}); feedback not safe to return")
+    echo(f"feedback for {assignment}: {len(pages)} HTML files in {course.feedback} (hidden tests redacted)")
+    return pages

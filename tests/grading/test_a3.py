@@ -1,0 +1,143 @@
+"""The pipeline on the flagship assignment a3_char_rnn (it trains a model: about a minute per grading on 2 cores).
+
+One copy of the course under tmp_path: release + leak check, then `dlcourse demo --jobs 2` as a subprocess
+(it collects the committed examples, grades everything collected — plus the released notebook itself,
+collected beforehand as student s00 — in one call, and writes feedback), then export.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from dlcourse.config import REPO_ROOT
+from dlcourse.grading import gradebook, leakcheck
+from dlcourse.grading.collect import collect
+from dlcourse.grading.course import Course
+from dlcourse.grading.export import export
+from dlcourse.grading.grade import graded_cells
+from dlcourse.grading.release import release
+from dlcourse.grading.report import read_report
+from dlcourse.grading.samples import write_examples
+from tests.grading.conftest import quiet
+
+A3 = "a3_char_rnn"
+NOTEBOOK = "char_rnn.ipynb"
+REPO = Course.default()
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def a3(tmp_path_factory):
+    """(course, release output lines, demo process, report rows by student) for one run of the demo."""
+    root = tmp_path_factory.mktemp("a3") / "course"
+    course = Course(root)
+    shutil.copytree(REPO.source_dir(A3), course.source_dir(A3))
+    shutil.copytree(REPO.examples / A3, course.examples / A3)
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    if (REPO_ROOT / "data").is_dir():
+        shutil.copytree(REPO_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("cache"))
+    lines: list[str] = []
+    release(course=course, assignments=[A3], echo=lines.append)
+    released = root.parent / "lms" / f"s00_{NOTEBOOK}"
+    released.parent.mkdir()
+    shutil.copy(course.release_dir(A3) / NOTEBOOK, released)
+    collect(source=released.parent, assignment=A3, course=course, echo=quiet)
+    demo = subprocess.run([sys.executable, "-m", "dlcourse.cli", "demo", "--jobs", "2"], capture_output=True,
+                          text=True, env={**os.environ, "DLCOURSE_ROOT": str(root)}, timeout=1500)
+    rows = {r.student: r for r in read_report(course.reports / f"{A3}.json")} if demo.returncode == 0 else {}
+    return course, lines, demo, rows
+
+
+def full_auto_marks(course: Course, student: str) -> tuple[float, float]:
+    """(score, what full marks are without the manually graded cells)."""
+    s = gradebook.read_scores(url=f"sqlite:///{course.gradebook}", course_id="rnn-to-gan", assignment=A3,
+                              student=student)[NOTEBOOK[:-6]]
+    return s.score, s.max_score - s.manual_points
+
+
+def test_release_and_leak_check(a3):
+    course, lines, _, _ = a3
+    assert lines == [f"released {A3}: solutions/{A3} → assignments/{A3} ({NOTEBOOK}); leak check passed"]
+    assert leakcheck.check_release(source=course.source_dir(A3), release=course.release_dir(A3),
+                                   instructor_only=("instructor",)) == []
+
+
+def test_committed_release_is_up_to_date(a3):
+    course, _, _, _ = a3
+    committed = REPO.release_dir(A3) / NOTEBOOK
+    assert committed.exists(), f"assignments/{A3} is missing: run `dlcourse release {A3}` and commit it"
+    assert graded_cells(committed) == graded_cells(course.release_dir(A3) / NOTEBOOK), (
+        f"assignments/{A3} is stale: run `dlcourse release {A3}` and commit it")
+
+
+def test_committed_examples_are_up_to_date(a3, tmp_path):
+    course, _, _, _ = a3
+    fresh = write_examples(course=course, assignment=A3, dest=tmp_path / "examples")
+    for path in fresh:
+        committed = REPO.examples / A3 / path.name
+        assert committed.exists() and committed.read_bytes() == path.read_bytes(), (
+            f"{committed} is stale: run `python -m dlcourse.grading.samples {A3}` and commit autograde/examples")
+
+
+def test_demo_completes(a3):
+    _, _, demo, _ = a3
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert f"feedback for {A3}: 4 HTML files" in demo.stdout
+    assert "student  notebook" in demo.stdout and "5 submissions: 4 graded, 1 invalid" in demo.stdout
+
+
+def test_solution_scores_full_marks(a3):
+    course, _, _, rows = a3
+    assert rows["s01"].status == "graded" and not rows["s01"].repaired and rows["s01"].flags == []
+    score, full = full_auto_marks(course, "s01")
+    assert score == full > 0, rows["s01"].messages
+
+
+def test_released_version_scores_zero(a3):
+    course, _, _, rows = a3
+    assert (rows["s00"].status, rows["s00"].score) == ("graded", 0.0)
+
+
+def test_colab_copy_of_the_solution_is_repaired_and_scores_full_marks(a3):
+    course, _, _, rows = a3
+    assert rows["s04"].repaired and rows["s04"].status == "graded"
+    assert "renamed 'Copy of char_rnn (1).ipynb' → char_rnn.ipynb" in rows["s04"].messages[-2]
+    assert full_auto_marks(course, "s04") == full_auto_marks(course, "s01")
+
+
+def test_one_wrong_function_loses_its_points_only(a3):
+    course, _, _, rows = a3
+    score, full = full_auto_marks(course, "s02")
+    assert 0 < score < full
+    lost = next(m for m in rows["s02"].messages if "lost points" in m)
+    assert "test_sample_from_logits" in lost
+
+
+def test_damaged_file_is_invalid(a3):
+    _, _, _, rows = a3
+    assert rows["s03"].status == "invalid" and rows["s03"].messages[0].startswith("not valid JSON")
+
+
+def test_export_and_feedback(a3):
+    course, _, _, rows = a3
+    export(course=course, echo=quiet)
+    with open(course.grades_csv, newline="") as fh:
+        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)}
+    assert scores == {s: r.score for s, r in rows.items()}
+    page = (course.feedback / "s02" / A3 / NOTEBOOK.replace(".ipynb", ".html")).read_text()
+    assert "hidden test: source not shown" in page and "BEGIN HIDDEN TESTS" not in page
+
+
+def test_released_notebook_is_what_students_get(a3):
+    course, _, _, _ = a3
+    nb = nbformat.read(course.release_dir(A3) / NOTEBOOK, as_version=4)
+    assert nb.cells[0].metadata.get("dlcourse_role") == "colab-badge"
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")

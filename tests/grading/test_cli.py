@@ -1,0 +1,40 @@
+"""The grading subcommands of `dlcourse`: thin wiring, one-line failures (no writes into the repository)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlcourse.cli import build_parser, main
+
+
+@pytest.mark.parametrize("argv, attrs", [
+    (["release"], {"assignments": [], "publish": None}),
+    (["release", "a3_char_rnn", "--publish", "/tmp/x"], {"assignments": ["a3_char_rnn"], "publish": "/tmp/x"}),
+    (["collect", "subs.zip", "--assignment", "a3_char_rnn", "--pattern", "^(\\d+)"],
+     {"source": "subs.zip", "assignment": "a3_char_rnn", "pattern": "^(\\d+)"}),
+    (["grade", "a3_char_rnn", "--jobs", "2", "--cell-timeout", "60", "--timeout", "600", "--memory", "3.5",
+      "--no-sandbox", "--gpu", "--force"],
+     {"assignment": "a3_char_rnn", "jobs": 2, "cell_timeout": 60, "timeout": 600, "memory": 3.5, "no_sandbox": True,
+      "gpu": True, "force": True}),
+    (["grade", "a3_char_rnn"], {"jobs": None, "cell_timeout": None, "no_sandbox": False, "gpu": False}),
+    (["feedback", "a3_char_rnn"], {"assignment": "a3_char_rnn"}),
+    (["export"], {}),
+    (["demo", "--jobs", "1"], {"jobs": 1}),
+])
+def test_arguments(argv, attrs):
+    args = build_parser().parse_args(argv)
+    assert {k: getattr(args, k) for k in attrs} == attrs
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grade", "no_such_assignment"],
+     "dlcourse grade: nothing collected for no_such_assignment; run `dlcourse collect"),
+    (["collect", "/no/such/folder", "--assignment", "no_such_assignment"],
+     "dlcourse collect: no such folder or zip: /no/such/folder"),
+    (["feedback", "no_such_assignment"], "dlcourse feedback: nothing autograded for no_such_assignment"),
+    (["release", "no_such_assignment"], "dlcourse release: no source notebook in "),
+])
+def test_failures_are_one_line_and_non_zero(argv, message, capsys):
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
