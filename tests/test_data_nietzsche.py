@@ -38,7 +38,11 @@ def test_unreachable_host_returns_none_within_timeout(tmp_path, monkeypatch):
 def test_hanging_connect_is_cut_off_by_timeout(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.delenv("DLCOURSE_OFFLINE", raising=False)
-    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: time.sleep(30))  # e.g. a stuck DNS lookup
+    def hang(*_a, **_k):  # e.g. a stuck DNS lookup
+        time.sleep(30)
+        raise OSError("still no answer")
+
+    monkeypatch.setattr(socket, "create_connection", hang)
     start = time.perf_counter()
     assert data.load_nietzsche(timeout=0.3) is None
     assert time.perf_counter() - start < 2.0
