@@ -14,7 +14,7 @@ HASH   := $(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
 STAMP  := $(VENV)/.installed-$(HASH)-gpu$(GPU)
 JAVA_HELP := KoNLPy needs Java (a JVM) and none was found. Install one, then run make again:\n  Debian/Ubuntu: sudo apt-get install -y default-jre-headless\n  macOS:         brew install openjdk@17\n  conda:         conda install -c conda-forge openjdk=17
 
-.PHONY: setup lab test lint execute badges lock java clean
+.PHONY: setup lab test lint execute badges lock java clean release grade-demo bench
 
 setup: java $(STAMP)
 
@@ -47,6 +47,18 @@ execute: setup
 
 badges: setup
 	$(BIN)/dlcourse badges
+
+# Instructor: regenerate assignments/ from solutions/ (with the leak check).
+release: setup
+	$(BIN)/dlcourse release
+
+# Instructor: collect, grade and give feedback on the sample submissions in autograde/examples/ (offline, CPU).
+grade-demo: setup
+	$(BIN)/dlcourse demo
+
+# Benchmarks (never part of `make test`): plain nbgrader vs dlcourse grade --jobs 1/2, side by side.
+bench: setup
+	$(BIN)/python benchmarks/grading.py --assignment a3_char_rnn -k 4 --repeat 2
 
 # Regenerate requirements.txt from the loose list in requirements.in.
 lock: setup
