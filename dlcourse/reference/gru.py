@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from dlcourse.reference.lstm import sigmoid
+from dlcourse.reference.rnn import keras_cell_weights
 
 GATE_ORDER = ("z", "r", "h")  # the order of the three H-wide blocks in Keras's kernel, recurrent kernel, bias
 
@@ -90,14 +91,6 @@ def from_keras_gru(layer):
       and this function refuses the layer.
     """
     cell = getattr(layer, "cell", layer)
-    if not cell.built:
-        raise ValueError(f"layer {layer.name!r} is not built yet: call it on an input first")
-    if cell.reset_after:
+    if cell.built and cell.reset_after:
         raise ValueError(f"layer {layer.name!r} uses reset_after=True; gru_step is the reset_after=False form")
-    names = (getattr(cell.activation, "__name__", ""), getattr(cell.recurrent_activation, "__name__", ""))
-    if names != ("tanh", "sigmoid"):
-        raise ValueError(f"gru_step computes tanh/sigmoid; layer {layer.name!r} uses {names}")
-    Wx = np.asarray(cell.kernel)  # (D, 3H)
-    Wh = np.asarray(cell.recurrent_kernel)  # (H, 3H)
-    b = np.asarray(cell.bias) if cell.bias is not None else np.zeros(Wh.shape[1], dtype=Wh.dtype)  # (3H,)
-    return Wx, Wh, b
+    return keras_cell_weights(layer, activations=("tanh", "sigmoid"), computed_by="gru_step")  # (D,3H) (H,3H) (3H,)

@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from dlcourse.reference.rnn import keras_cell_weights
+
 GATE_ORDER = ("i", "f", "g", "o")  # the order of the four H-wide blocks in Keras's kernel, recurrent kernel, bias
 
 
@@ -100,13 +102,4 @@ def from_keras_lstm(layer):
       (the default) ``b_f`` starts at 1 and the rest at 0; zeros if ``use_bias=False``
     The layer must be built and use the default activations (``tanh`` and ``sigmoid``).
     """
-    cell = getattr(layer, "cell", layer)
-    if not cell.built:
-        raise ValueError(f"layer {layer.name!r} is not built yet: call it on an input first")
-    names = (getattr(cell.activation, "__name__", ""), getattr(cell.recurrent_activation, "__name__", ""))
-    if names != ("tanh", "sigmoid"):
-        raise ValueError(f"lstm_step computes tanh/sigmoid; layer {layer.name!r} uses {names}")
-    Wx = np.asarray(cell.kernel)  # (D, 4H)
-    Wh = np.asarray(cell.recurrent_kernel)  # (H, 4H)
-    b = np.asarray(cell.bias) if cell.bias is not None else np.zeros(Wh.shape[1], dtype=Wh.dtype)  # (4H,)
-    return Wx, Wh, b
+    return keras_cell_weights(layer, activations=("tanh", "sigmoid"), computed_by="lstm_step")  # (D,4H) (H,4H) (4H,)

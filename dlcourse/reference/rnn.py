@@ -82,13 +82,26 @@ def from_keras_simple_rnn(layer):
     so that Keras computes ``tanh(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``. The layer must be
     built (called once, or given an input shape) and use the default ``activation="tanh"``.
     """
+    return keras_cell_weights(layer, activations=("tanh",), computed_by="rnn_forward")
+
+
+def keras_cell_weights(layer, *, activations: tuple[str, ...], computed_by: str):
+    """``(kernel, recurrent_kernel, bias)`` of a built Keras recurrent layer or cell as numpy arrays.
+
+    Shared by ``from_keras_simple_rnn`` (lecture 01), ``from_keras_lstm`` and ``from_keras_gru`` (lecture 03).
+    ``activations`` are the names the numpy function ``computed_by`` assumes, in the order
+    (``activation``, ``recurrent_activation``); a layer built otherwise is refused. Shapes: kernel (D, kH),
+    recurrent kernel (H, kH), bias (kH,) — zeros when the layer was built with ``use_bias=False``.
+    """
     cell = getattr(layer, "cell", layer)
     if not cell.built:
         raise ValueError(f"layer {layer.name!r} is not built yet: call it on an input first")
-    activation = getattr(cell.activation, "__name__", str(cell.activation))
-    if activation != "tanh":
-        raise ValueError(f"rnn_forward computes tanh; layer {layer.name!r} uses {activation!r}")
-    Wx = np.asarray(cell.kernel)  # (D, H)
-    Wh = np.asarray(cell.recurrent_kernel)  # (H, H)
-    b = np.asarray(cell.bias) if cell.bias is not None else np.zeros(Wh.shape[0], dtype=Wh.dtype)  # (H,)
+    found = tuple(getattr(getattr(cell, attr), "__name__", str(getattr(cell, attr)))
+                  for attr in ("activation", "recurrent_activation")[: len(activations)])
+    if found != activations:
+        uses = found[0] if len(found) == 1 else found
+        raise ValueError(f"{computed_by} computes {'/'.join(activations)}; layer {layer.name!r} uses {uses!r}")
+    Wx = np.asarray(cell.kernel)  # (D, kH)
+    Wh = np.asarray(cell.recurrent_kernel)  # (H, kH)
+    b = np.asarray(cell.bias) if cell.bias is not None else np.zeros(Wh.shape[1], dtype=Wh.dtype)  # (kH,)
     return Wx, Wh, b
