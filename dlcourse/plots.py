@@ -69,3 +69,55 @@ def heatmap(matrix, *, xlabels=None, ylabels=None, title: str = "", ax=None, cma
     ax.set_title(title)
     plt.colorbar(im, ax=ax)
     return ax
+
+
+def image_grid(images, *, nrows: int | None = None, row_labels=None, title: str = "", ax=None, cmap: str = "gray"):
+    """A grid of grey images (e.g. generated digits) drawn as one picture.
+
+    ``images`` is (n, h, w) or (rows, cols, h, w); values are shown on a fixed [0, 1] scale so that grids
+    from different training steps can be compared. ``row_labels`` (one per row) are written on the left.
+    Introduced in lecture 08 (GAN samples over training); lecture 09 draws one row per label.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 3:
+        n = images.shape[0]
+        nrows = nrows or int(np.floor(np.sqrt(n)))
+        ncols = int(np.ceil(n / nrows))
+        padded = np.zeros((nrows * ncols, *images.shape[1:]), np.float32)
+        padded[:n] = images
+        images = padded.reshape(nrows, ncols, *images.shape[1:])
+    if images.ndim != 4:
+        raise ValueError(f"image_grid: expected (n, h, w) or (rows, cols, h, w) images, got shape {images.shape}")
+    rows, cols, h, w = images.shape
+    canvas = np.ones((rows * (h + 1) - 1, cols * (w + 1) - 1), np.float32)  # 1-pixel white gutters
+    for r in range(rows):
+        for c in range(cols):
+            canvas[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = images[r, c]
+    ax = ax or plt.subplots(figsize=(max(2.0, 0.45 * cols), max(2.0, 0.45 * rows)))[1]
+    ax.imshow(np.clip(canvas, 0.0, 1.0), cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks([])
+    if row_labels is not None:
+        if len(row_labels) != rows:
+            raise ValueError(f"image_grid: {len(row_labels)} row labels for {rows} rows")
+        ax.set_yticks([r * (h + 1) + h / 2 for r in range(rows)], labels=[str(x) for x in row_labels])
+    else:
+        ax.set_yticks([])
+    ax.set_title(title)
+    return ax
+
+
+def embedding_map(points, labels, *, title: str = "", ax=None, fontsize: int = 9):
+    """Words (Hangul included) written at their 2-D positions, e.g. word vectors after PCA.
+
+    ``points`` is (n, 2), ``labels`` n strings. Introduced in lecture 07 (Word2Vec map of morphemes).
+    """
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2 or len(labels) != len(points):
+        raise ValueError(f"embedding_map: need (n, 2) points and n labels, got {points.shape} and {len(labels)}")
+    ax = ax or plt.subplots(figsize=(6, 5))[1]
+    ax.scatter(points[:, 0], points[:, 1], s=8, alpha=0.5)
+    for (x, y), label in zip(points, labels, strict=True):
+        ax.annotate(str(label), (x, y), fontsize=fontsize, xytext=(2, 2), textcoords="offset points")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    return ax

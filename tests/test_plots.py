@@ -54,3 +54,39 @@ def test_plot_helpers_draw(tmp_path):
     ax = plots.heatmap([[0.1, 0.2], [0.3, 0.4]], xlabels=["h", "e"], ylabels=["a", "b"], fmt=".1f")
     assert len(ax.texts) == 4
     plt.close("all")
+
+
+def test_image_grid_lays_images_out_with_gutters_and_row_labels():
+    import numpy as np
+
+    images = np.zeros((2, 3, 4, 4), np.float32)
+    images[1, 2] = 1.0  # the last image white
+    fig, ax = plt.subplots()
+    plots.image_grid(images, row_labels=["영", "일"], ax=ax)
+    canvas = ax.images[0].get_array()
+    assert canvas.shape == (2 * 5 - 1, 3 * 5 - 1)
+    assert canvas[5:9, 10:14].min() == 1.0 and canvas[0:4, 0:4].max() == 0.0
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["영", "일"]
+    plt.close(fig)
+
+
+def test_image_grid_reshapes_a_flat_batch_and_rejects_wrong_shapes():
+    import numpy as np
+    import pytest
+
+    fig, ax = plt.subplots()
+    plots.image_grid(np.zeros((5, 8, 8)), nrows=2, ax=ax)  # 2 rows x 3 columns, one blank slot
+    assert ax.images[0].get_array().shape == (2 * 9 - 1, 3 * 9 - 1)
+    with pytest.raises(ValueError, match="row labels"):
+        plots.image_grid(np.zeros((2, 2, 8, 8)), row_labels=["a"], ax=ax)
+    with pytest.raises(ValueError, match="expected"):
+        plots.image_grid(np.zeros((8, 8)), ax=ax)
+    plt.close(fig)
+
+
+def test_embedding_map_writes_each_label_at_its_point():
+    fig, ax = plt.subplots()
+    plots.embedding_map([[0.0, 0.0], [1.0, 2.0]], ["대한민국", "헌법"], ax=ax)
+    assert [t.get_text() for t in ax.texts] == ["대한민국", "헌법"]
+    assert ax.texts[1].xy == (1.0, 2.0)
+    plt.close(fig)
