@@ -14,7 +14,9 @@ HASH   := $(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
 STAMP  := $(VENV)/.installed-$(HASH)-gpu$(GPU)
 JAVA_HELP := KoNLPy needs Java (a JVM) and none was found. Install one, then run make again:\n  Debian/Ubuntu: sudo apt-get install -y default-jre-headless\n  macOS:         brew install openjdk@17\n  conda:         conda install -c conda-forge openjdk=17
 
-.PHONY: setup lab test lint execute badges lock java clean release grade-demo bench
+BROWSER_HELP := The browser tests (tests/browser) need Chromium (Debian package) and a Korean font. Install them, then run make again:\n  Debian/Ubuntu: sudo apt-get install -y chromium fonts-nanum\n(.ci/run installs them itself.)
+
+.PHONY: setup lab test lint execute badges lock java browser clean release grade-demo bench
 
 setup: java $(STAMP)
 
@@ -32,10 +34,13 @@ $(STAMP):
 java:
 	@java -version >/dev/null 2>&1 || { printf '$(JAVA_HELP)\n' >&2; exit 1; }
 
+browser:
+	@[ -x "$${DLCOURSE_CHROMIUM:-/usr/bin/chromium}" ] && [ -n "$$(fc-list :lang=ko 2>/dev/null)" ] || { printf '$(BROWSER_HELP)\n' >&2; exit 1; }
+
 lab: setup
 	$(BIN)/dlcourse lab
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -56,9 +61,13 @@ release: setup
 grade-demo: setup
 	$(BIN)/dlcourse demo
 
-# Benchmarks (never part of `make test`): plain nbgrader vs dlcourse grade --jobs 1/2, side by side.
+# Benchmarks (never part of `make test`), one after another: each prints a table of ratios measured side by
+# side and writes build/bench/<name>.json; benchmarks/RESULTS.md summarises the latest figures.
 bench: setup
+	$(BIN)/python benchmarks/char_rnn.py
+	$(BIN)/python benchmarks/tokenizers.py
 	$(BIN)/python benchmarks/grading.py --assignment a3_char_rnn -k 4 --repeat 2
+	$(BIN)/python benchmarks/notebooks.py
 
 # Regenerate requirements.txt from the loose list in requirements.in.
 lock: setup

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from dlcourse.config import BUILD_DIR, LECTURES_DIR, REPO_ROOT, is_fast
+from dlcourse.config import AUTOGRADE_DIR, BUILD_DIR, LECTURES_DIR, REPO_ROOT, is_fast
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
@@ -73,7 +73,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
         argv.append("--no-browser")
     if os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses without this
         argv.append("--allow-root")
-    os.chdir(REPO_ROOT)
+    # nbgrader's lab extension (Validate, formgrader) reads nbgrader_config.py from the server's working
+    # directory: start in autograde/, whose config points at the repository as the course directory.
+    os.chdir(AUTOGRADE_DIR)
     os.execv(sys.executable, argv)
     return 0  # not reached
 

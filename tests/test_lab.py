@@ -65,3 +65,12 @@ def test_lab_serves_the_course_kernel_and_lectures(lab_server):
     assert {p.name for p in LECTURES_DIR.glob("*.ipynb")} <= lectures
     # The lab app answers too (the page students open).
     assert lab_server("/lab/api/settings/")["settings"] is not None
+
+
+@pytest.mark.slow
+def test_lab_formgrader_reads_the_course_configuration(lab_server):
+    # nbgrader reads nbgrader_config.py from the server's working directory (autograde/); without it the
+    # formgrader would fall back to nbgrader's defaults and list no assignment of this course.
+    names = {a["name"] for a in lab_server("/formgrader/api/assignments")}
+    solutions = {p.name for p in (LECTURES_DIR.parent / "solutions").iterdir() if p.is_dir()}
+    assert solutions and solutions <= names, f"formgrader lists {sorted(names)}, course has {sorted(solutions)}"

@@ -41,3 +41,17 @@ def test_missing_java_stops_with_install_commands(tmp_path):
                          env={"PATH": str(tmp_path)})
     assert out.returncode != 0
     assert "apt-get install -y default-jre-headless" in out.stderr and "brew install openjdk" in out.stderr
+
+
+def test_missing_browser_stops_with_install_commands(tmp_path):
+    for tool in ("sh", "printf"):
+        os.symlink(shutil.which(tool), tmp_path / tool)
+    out = subprocess.run([shutil.which("make"), "browser"], cwd=REPO_ROOT, capture_output=True, text=True,
+                         env={"PATH": str(tmp_path), "DLCOURSE_CHROMIUM": str(tmp_path / "no-chromium")})
+    assert out.returncode != 0
+    assert "apt-get install -y chromium fonts-nanum" in out.stderr
+
+
+def test_test_target_checks_the_browser_first():
+    before_pytest = _dry_run("test").split("-m pytest")[0]
+    assert "fc-list :lang=ko" in before_pytest and "chromium" in before_pytest

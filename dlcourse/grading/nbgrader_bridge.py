@@ -75,6 +75,9 @@ def course_config(course: Course) -> Config:
     c.Autograde.autograde_preprocessors = AUTOGRADE_STEPS
     c.GenerateFeedback.preprocessors = FEEDBACK_STEPS
     c.ExecuteWithLimits.timeout = cfg.grade_cell_timeout
+    # The Validate button (JupyterLab's nbgrader extension) runs cells under plain Execute, 30 s by default:
+    # importing TensorFlow on a busy laptop takes longer, and Validate would show a timeout, not the tests.
+    c.Execute.timeout = cfg.grade_cell_timeout
     c.LimitOutput.max_lines = cfg.grade_output_lines
     return c
 
