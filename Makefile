@@ -65,9 +65,12 @@ grade-demo: setup
 # side and writes build/bench/<name>.json; benchmarks/RESULTS.md summarises the latest figures.
 bench: setup
 	$(BIN)/python benchmarks/char_rnn.py
+	$(BIN)/python benchmarks/word2vec.py
 	$(BIN)/python benchmarks/tokenizers.py
 	$(BIN)/python benchmarks/grading.py --assignment a3_char_rnn -k 4 --repeat 2
+	$(BIN)/python benchmarks/lstm_kernels.py
 	$(BIN)/python benchmarks/notebooks.py
+	$(BIN)/python benchmarks/cgan.py
 
 # Regenerate requirements.txt from the loose list in requirements.in.
 lock: setup

@@ -9,25 +9,36 @@
 
 Each is a fresh command-line process on the same collected submissions, with the same kernel environment
 (fast mode, quiet TensorFlow). ``--repeat R`` runs R rounds of all three and keeps each one's best time
-(a shared machine is noisy). Prints wall times and ratios; writes build/bench/grading.json.
+(a shared machine is noisy). Prints wall times and ratios; writes build/bench/grading.json (``--out DIR``).
 Goals (issue 3): --jobs 1 within 5 % of plain nbgrader; --jobs 2 at least 1.8x faster on 2 cores.
+
+Per-submission overhead breakdown (issue 6), for plain nbgrader and ``--jobs 1``: the wall time per
+submission split into
+  * kernel start — a fresh kernel with the grading environment, started and ready (measured alone);
+  * TensorFlow import — ``import tensorflow`` as the first thing in that kernel (measured alone);
+  * notebook cells — the sum of the graded notebook's cell times (nbclient's ``execution`` timestamps in
+    the autograded notebook, iopub.execute_input → shell.execute_reply) minus the TensorFlow import,
+    which the notebook's first import cell pays;
+  * bookkeeping — the rest: process start-up, nbgrader's conversion and gradebook, copying, the sandbox.
+``--fast`` (the smoke test): the tiny test assignment, one submission, one round.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
-from dlcourse.config import BUILD_DIR, REPO_ROOT, settings
+from dlcourse.config import BUILD_DIR, REPO_ROOT, settings, size
 from dlcourse.grading.collect import collect
 from dlcourse.grading.course import Course
 from dlcourse.grading.execute import kernel_env
@@ -36,6 +47,9 @@ from dlcourse.grading.release import release
 from dlcourse.grading.report import read_report
 from dlcourse.grading.samples import answered
 from dlcourse.grading.sandbox import sandbox_problem
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import parse_args, write_results  # noqa: E402
 
 SOURCES = {"tiny": REPO_ROOT / "tests" / "grading" / "files" / "source" / "tiny"}
 PLAIN_CONFIG = """c = get_config()
@@ -97,12 +111,83 @@ def dlcourse_grade(course: Course, *, assignment: str, jobs: int, env: dict) -> 
     return timed(argv, env={**env, "DLCOURSE_ROOT": str(course.root)}, cwd=course.root)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="a3_char_rnn")
-    parser.add_argument("-k", type=int, default=4, help="submissions (copies of the solution)")
-    parser.add_argument("--repeat", type=int, default=1, help="rounds of all three; the best time of each counts")
-    args = parser.parse_args()
+def cell_seconds(course: Course, *, assignment: str) -> list[float]:
+    """For each autograded notebook of ``assignment``: the sum of its code cells' execution times (s)."""
+    totals = []
+    for path in sorted(course.autograded.glob(f"*/{assignment}/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        total = 0.0
+        for cell in nb.cells:
+            timing = cell.get("metadata", {}).get("execution", {})
+            if cell.cell_type == "code" and "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+                start, end = (datetime.fromisoformat(timing[k].replace("Z", "+00:00"))
+                              for k in ("iopub.execute_input", "shell.execute_reply"))
+                total += (end - start).total_seconds()
+        totals.append(total)
+    return totals
+
+
+def kernel_phases(*, env: dict, cwd: Path) -> tuple[float, float]:
+    """(kernel start until ready, ``import tensorflow`` in it) in seconds, in a fresh kernel."""
+    from jupyter_client.manager import start_new_kernel
+
+    start = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name=settings().kernel_name, env=env, cwd=str(cwd), startup_timeout=300)
+    started = time.perf_counter() - start
+    try:
+        start = time.perf_counter()
+        reply = kc.execute_interactive("import tensorflow", timeout=300, output_hook=lambda msg: None)
+        imported = time.perf_counter() - start
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"import tensorflow failed in the kernel: {reply['content']}")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return started, imported
+
+
+TF_IMPORT = re.compile(r"^\s*(import|from)\s+(tensorflow|keras)\b", re.MULTILINE)
+
+
+def imports_tensorflow(course: Course, *, assignment: str) -> bool:
+    """Whether the assignment's notebook imports TensorFlow or Keras (then its cells pay the import)."""
+    nb = nbformat.read(course.release_dir(assignment) / course.notebook_names(assignment)[0], as_version=4)
+    return any(TF_IMPORT.search(c.source) for c in nb.cells if c.cell_type == "code")
+
+
+def breakdown(*, per_submission: dict[str, float], cells: dict[str, list[float]], kernel_start: float,
+              tf_import: float, job_seconds: dict[str, float | None]) -> list[dict]:
+    """Rows phase → seconds per submission for each method (see the module docstring). ``tf_import`` is 0
+    for a notebook that does not import TensorFlow. ``job_seconds``: the time one grading job reports
+    (dlcourse only), which splits bookkeeping into inside the job and outside it (CLI, pool, gradebook)."""
+    names = ("kernel start", "TensorFlow import", "notebook cells (without TF import)", "bookkeeping",
+             "  of which inside the grading job", "  of which outside (CLI start, pool, gradebook)",
+             "total per submission")
+    rows = {phase: {"phase": phase} for phase in names}
+    for method, wall in per_submission.items():
+        cell_time = min(cells[method])
+        rows["kernel start"][method] = kernel_start
+        rows["TensorFlow import"][method] = tf_import
+        rows["notebook cells (without TF import)"][method] = max(cell_time - tf_import, 0.0)
+        rows["bookkeeping"][method] = wall - kernel_start - cell_time
+        job = job_seconds.get(method)
+        rows["  of which inside the grading job"][method] = None if job is None else job - kernel_start - cell_time
+        rows["  of which outside (CLI start, pool, gradebook)"][method] = None if job is None else wall - job
+        rows["total per submission"][method] = wall
+    return list(rows.values())
+
+
+def main(argv=None) -> None:
+    def options(parser):
+        parser.add_argument("--assignment", default=None, help="default a3_char_rnn (tiny with --fast)")
+        parser.add_argument("-k", type=int, default=None, help="submissions (copies of the solution); default 4")
+        parser.add_argument("--repeat", type=int, default=None,
+                            help="rounds of all three; the best time of each counts (default 1)")
+
+    args = parse_args(__doc__.splitlines()[0], argv, options)
+    args.assignment = args.assignment or size(full="a3_char_rnn", fast="tiny")
+    args.k = args.k or size(full=4, fast=1)
+    args.repeat = args.repeat or 1
     folder = BUILD_DIR / "bench" / f"course-{args.assignment}"
     course = prepare(assignment=args.assignment, k=args.k, folder=folder)
     home = folder.parent / "home"
@@ -119,11 +204,15 @@ def main() -> None:
     }
     samples: dict[str, list[float]] = {name: [] for name in methods}
     per_notebook: list[float] = []
+    cells: dict[str, list[float]] = {name: [] for name in methods}
+    phases: list[tuple[float, float]] = []
     for _ in range(args.repeat):  # rounds of all three, so a busy spell on a shared machine hits each alike
         for name, run in methods.items():
             samples[name].append(run())
+            cells[name] += cell_seconds(course, assignment=args.assignment)
             if name.endswith("--jobs 1"):
                 per_notebook += [r.seconds for r in read_report(course.reports / f"{args.assignment}.json")]
+        phases.append(kernel_phases(env=env, cwd=course.root))
     statuses = sorted({(r.status, r.score) for r in read_report(course.reports / f"{args.assignment}.json")})
     runs = {name: min(values) for name, values in samples.items()}  # the least disturbed run of each
 
@@ -142,17 +231,32 @@ def main() -> None:
     print(f"--jobs 2 speed-up over --jobs 1: {speedup:.2f}x, over plain nbgrader: {versus_plain:.2f}x "
           "(goal ≥ 1.8x on 2 cores)")
     print(f"one notebook in `grade --jobs 1` (report 'seconds'): {min(per_notebook):.1f}–{max(per_notebook):.1f} s")
-    out = BUILD_DIR / "bench" / "grading.json"
-    out.write_text(json.dumps({
-        "assignment": args.assignment, "k": args.k, "cpus": os.cpu_count(), "host": platform.node(),
-        "python": platform.python_version(), "date": time.strftime("%Y-%m-%dT%H:%M:%S"), "repeat": args.repeat,
-        "wall_seconds": runs, "all_wall_seconds": samples,
-        "jobs1_overhead_vs_plain": overhead, "jobs2_speedup_vs_jobs1": speedup,
-        "jobs2_speedup_vs_plain": versus_plain, "notebook_seconds_jobs1": per_notebook,
-        "sandbox": sandbox_problem() is None,
-        "results": [list(s) for s in statuses],
-    }, indent=2) + "\n")
-    print(f"wrote {out}")
+    kernel_start = min(p[0] for p in phases)
+    tf_import = min(p[1] for p in phases)
+    compared = ("plain nbgrader autograde (serial)", "dlcourse grade --jobs 1")
+    uses_tf = imports_tensorflow(course, assignment=args.assignment)
+    rows = breakdown(per_submission={m: runs[m] / args.k for m in compared}, cells={m: cells[m] for m in compared},
+                     kernel_start=kernel_start, tf_import=tf_import if uses_tf else 0.0,
+                     job_seconds={compared[1]: statistics.median(per_notebook)})
+    for row in rows:
+        plain_s, ours_s = row[compared[0]], row[compared[1]]
+        row["--jobs 1 / plain"] = ours_s / plain_s if plain_s and ours_s is not None and plain_s > 0 else None
+    write_results("grading", rows, columns=["phase", *compared, "--jobs 1 / plain"], out_dir=args.out,
+                  title=f"grading overhead per submission ({args.assignment}, k = {args.k}, best of {args.repeat})",
+                  notes=[f"kernel start and TensorFlow import: best of {len(phases)} fresh kernels, measured alone"
+                         + ("" if uses_tf else f" (this notebook does not import TensorFlow: {tf_import:.1f} s "
+                                               "not counted)"),
+                         "inside the grading job: the report's 'seconds' (median) − kernel start − cells",
+                         "bookkeeping = wall / k − kernel start − notebook cell time (can be negative when the "
+                         "best wall and the best cell time come from different rounds)"],
+                  extra={"assignment": args.assignment, "k": args.k, "cpus": os.cpu_count(),
+                         "host": platform.node(), "python": platform.python_version(), "repeat": args.repeat,
+                         "wall_seconds": runs, "all_wall_seconds": samples,
+                         "jobs1_overhead_vs_plain": overhead, "jobs2_speedup_vs_jobs1": speedup,
+                         "jobs2_speedup_vs_plain": versus_plain, "notebook_seconds_jobs1": per_notebook,
+                         "cell_seconds": cells, "kernel_phases_seconds": phases, "imports_tensorflow": uses_tf,
+                         "sandbox": sandbox_problem() is None,
+                         "results": [list(s) for s in statuses]})
 
 
 if __name__ == "__main__":

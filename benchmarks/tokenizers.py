@@ -1,0 +1,155 @@
+"""Benchmark: Korean morphological analysers on the KoNLPy corpus, and what they do to Word2Vec neighbours.
+
+    .venv/bin/python benchmarks/tokenizers.py [--fast] [--out DIR]
+
+Analysers: KoNLPy's Okt, Komoran, Hannanum and Kkma (Java, through JPype) and Kiwi (kiwipiepy, C++).
+For each: load time (constructing the analyser; the JVM's own start is a separate row), the first call
+(KoNLPy's taggers read their dictionaries lazily, so "ready s" = load + first call is the fair start-up),
+characters per second of ``morphs`` over the corpus line by line, morphemes produced (tokens, distinct).
+Then one gensim Word2Vec (skip-gram) per analyser's output, and the overlap of the top-10 neighbours of
+frequent nouns between analysers. As the yardstick for "how similar is similar", the same analyser's
+output trained twice with different seeds (seed-to-seed overlap). Writes build/bench/tokenizers.json.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import time
+
+import common  # noqa: F401  (puts benchmarks/ on sys.path)
+from common import Stopwatch, parse_args, write_results
+
+from dlcourse.config import size
+
+KONLPY = ("Okt", "Komoran", "Hannanum", "Kkma")
+TOP_K = 10
+
+
+def kiwi_analyser():
+    from kiwipiepy import Kiwi
+
+    kiwi = Kiwi()
+    return lambda line: [t.form for t in kiwi.tokenize(line)]
+
+
+def konlpy_analyser(name: str):
+    import konlpy.tag
+
+    tagger = getattr(konlpy.tag, name)()
+    return tagger.morphs
+
+
+def measure(name: str, make, lines: list[str]) -> tuple[dict, list[list[str]]]:
+    with Stopwatch() as load:
+        morphs = make()
+    with Stopwatch() as first:
+        morphs("대한민국은 민주공화국이다.")
+    sentences, failures = [], 0
+    with Stopwatch() as run:
+        for line in lines:
+            try:
+                sentences.append(morphs(line))
+            except Exception:  # noqa: BLE001 — an analyser that fails on a line is counted, not fatal
+                failures += 1
+                sentences.append([])
+    chars = sum(len(line) for line in lines)
+    tokens = [t for s in sentences for t in s]
+    row = {"analyser": name, "load s": load.seconds, "first call s": first.seconds,
+           "ready s": load.seconds + first.seconds, "analyse s": run.seconds,
+           "chars/s": chars / run.seconds, "morphemes": len(tokens), "distinct": len(set(tokens)),
+           "failed lines": failures}
+    print(f"  {name:<9} load {load.seconds:6.2f} s, {row['chars/s']:9,.0f} chars/s, {len(tokens):,} morphemes",
+          flush=True)
+    return row, sentences
+
+
+def word2vec(sentences: list[list[str]], *, seed: int, cfg: dict):
+    from gensim.models import Word2Vec
+
+    return Word2Vec([s for s in sentences if s], vector_size=cfg["dim"], window=cfg["window"],
+                    min_count=cfg["min_count"], sg=1, negative=5, epochs=cfg["epochs"], workers=1, seed=seed)
+
+
+def neighbours(model, word: str) -> set[str]:
+    return {w for w, _ in model.wv.most_similar(word, topn=TOP_K)}
+
+
+def main(argv=None) -> None:
+    def options(parser):
+        parser.add_argument("--analysers", default=",".join((*KONLPY, "Kiwi")),
+                            help="comma-separated subset (the smoke test uses two); Kiwi is always included")
+
+    args = parse_args(__doc__.splitlines()[0], argv, options)
+    chosen = [a.strip() for a in args.analysers.split(",") if a.strip()]
+    unknown = set(chosen) - {*KONLPY, "Kiwi"}
+    if unknown:
+        raise SystemExit(f"unknown analysers: {', '.join(sorted(unknown))}")
+    cfg = {"chars": size(full=None, fast=2500), "dim": size(full=100, fast=16), "window": 5,
+           "min_count": size(full=3, fast=2), "epochs": size(full=30, fast=5), "n_nouns": size(full=8, fast=3)}
+    from dlcourse.data import load_korean_corpus
+
+    text = load_korean_corpus()[: cfg["chars"]]
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    print(f"{len(text):,} characters, {len(lines):,} non-empty lines")
+
+    rows, outputs = [], {}
+    from konlpy import jvm
+
+    with Stopwatch() as t:
+        jvm.init_jvm()
+    rows.append({"analyser": "(JVM start, KoNLPy)", "load s": t.seconds})
+    jvm_row = rows[0]
+    for name in (n for n in KONLPY if n in chosen):
+        row, outputs[name] = measure(name, lambda name=name: konlpy_analyser(name), lines)
+        rows.append(row)
+    row, outputs["Kiwi"] = measure("Kiwi", kiwi_analyser, lines)
+    rows.append(row)
+
+    # Word2Vec per analyser; nouns = the most frequent Kiwi nouns (NN*, 2+ characters) every model knows
+    from kiwipiepy import Kiwi
+
+    with Stopwatch() as t:
+        models = {name: word2vec(s, seed=1, cfg=cfg) for name, s in outputs.items()}
+        again = {name: word2vec(s, seed=2, cfg=cfg) for name, s in outputs.items()}
+    kiwi = Kiwi()
+    counts: dict[str, int] = {}
+    for line in lines:
+        for token in kiwi.tokenize(line):
+            if token.tag.startswith("NN"):
+                counts[token.form] = counts.get(token.form, 0) + 1
+    frequent = sorted((n for n in counts if len(n) >= 2), key=lambda n: -counts[n])
+    nouns = [n for n in frequent if all(n in m.wv.key_to_index for m in models.values())][: cfg["n_nouns"]]
+    print(f"Word2Vec ({t.seconds:.1f} s for {2 * len(models)} models); nouns: {', '.join(nouns)}")
+    near = {name: {n: neighbours(m, n) for n in nouns} for name, m in models.items()}
+    near_again = {name: {n: neighbours(m, n) for n in nouns} for name, m in again.items()}
+
+    def overlap(a: dict, b: dict) -> float:
+        return statistics.mean(len(a[n] & b[n]) / TOP_K for n in nouns) if nouns else float("nan")
+
+    for row in (r for r in rows if r is not jvm_row):
+        name = row["analyser"]
+        row["vocab (w2v)"] = len(models[name].wv)
+        row["top-10 overlap, seed vs seed"] = overlap(near[name], near_again[name])
+        row["mean top-10 overlap with others"] = statistics.mean(
+            overlap(near[name], near[other]) for other in models if other != name)
+    pairs = {f"{a} vs {b}": overlap(near[a], near[b]) for a, b in itertools.combinations(models, 2)}
+    for pair, value in pairs.items():
+        print(f"  top-10 overlap {pair:<22} {value:.2f}")
+    examples = {name: {n: sorted(near[name][n]) for n in nouns[:3]} for name in models}
+    write_results("tokenizers", rows,
+                  columns=["analyser", "load s", "first call s", "ready s", "chars/s", "morphemes", "distinct",
+                           "failed lines", "vocab (w2v)", "top-10 overlap, seed vs seed",
+                           "mean top-10 overlap with others"],
+                  ratios=[("chars/s", "analyser", "Kiwi")],
+                  notes=[f"nouns compared: {', '.join(nouns)}",
+                         "overlap = |top-10 ∩ top-10| / 10, averaged over the nouns; 'seed vs seed' is the same "
+                         "analyser's output trained twice (the noise floor for this corpus size)"],
+                  out_dir=args.out, title="Korean morphological analysers",
+                  extra={"config": cfg, "chars": len(text), "lines": len(lines), "nouns": nouns,
+                         "pair_overlap": pairs, "neighbour_examples": examples,
+                         "date_local": time.strftime("%Y-%m-%d %H:%M")})
+
+
+if __name__ == "__main__":
+    main()
