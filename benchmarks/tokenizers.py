@@ -21,23 +21,10 @@ import common  # noqa: F401  (puts benchmarks/ on sys.path)
 from common import Stopwatch, parse_args, write_results
 
 from dlcourse.config import size
+from dlcourse.morph import make_tagger, start_jvm
 
 KONLPY = ("Okt", "Komoran", "Hannanum", "Kkma")
 TOP_K = 10
-
-
-def kiwi_analyser():
-    from kiwipiepy import Kiwi
-
-    kiwi = Kiwi()
-    return lambda line: [t.form for t in kiwi.tokenize(line)]
-
-
-def konlpy_analyser(name: str):
-    import konlpy.tag
-
-    tagger = getattr(konlpy.tag, name)()
-    return tagger.morphs
 
 
 def measure(name: str, make, lines: list[str]) -> tuple[dict, list[list[str]]]:
@@ -93,31 +80,22 @@ def main(argv=None) -> None:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     print(f"{len(text):,} characters, {len(lines):,} non-empty lines")
 
-    rows, outputs = [], {}
-    from konlpy import jvm
-
-    with Stopwatch() as t:
-        jvm.init_jvm()
-    rows.append({"analyser": "(JVM start, KoNLPy)", "load s": t.seconds})
+    rows, outputs = [{"analyser": "(JVM start, KoNLPy)", "load s": start_jvm()}], {}
     jvm_row = rows[0]
-    for name in (n for n in KONLPY if n in chosen):
-        row, outputs[name] = measure(name, lambda name=name: konlpy_analyser(name), lines)
+    for name in (*(n for n in KONLPY if n in chosen), "Kiwi"):
+        row, outputs[name] = measure(name, lambda name=name: make_tagger(name).morphs, lines)
         rows.append(row)
-    row, outputs["Kiwi"] = measure("Kiwi", kiwi_analyser, lines)
-    rows.append(row)
 
     # Word2Vec per analyser; nouns = the most frequent Kiwi nouns (NN*, 2+ characters) every model knows
-    from kiwipiepy import Kiwi
-
     with Stopwatch() as t:
         models = {name: word2vec(s, seed=1, cfg=cfg) for name, s in outputs.items()}
         again = {name: word2vec(s, seed=2, cfg=cfg) for name, s in outputs.items()}
-    kiwi = Kiwi()
+    kiwi = make_tagger("Kiwi")
     counts: dict[str, int] = {}
     for line in lines:
-        for token in kiwi.tokenize(line):
-            if token.tag.startswith("NN"):
-                counts[token.form] = counts.get(token.form, 0) + 1
+        for form, tag in kiwi.pos(line):
+            if tag.startswith("NN"):
+                counts[form] = counts.get(form, 0) + 1
     frequent = sorted((n for n in counts if len(n) >= 2), key=lambda n: -counts[n])
     nouns = [n for n in frequent if all(n in m.wv.key_to_index for m in models.values())][: cfg["n_nouns"]]
     print(f"Word2Vec ({t.seconds:.1f} s for {2 * len(models)} models); nouns: {', '.join(nouns)}")
