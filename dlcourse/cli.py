@@ -36,13 +36,41 @@ def cmd_badges(args: argparse.Namespace) -> int:
 def cmd_execute(args: argparse.Namespace) -> int:
     from dlcourse.notebooks import execute_notebook, record_time
 
-    fast = is_fast() if args.mode is None else args.mode == "fast"
     notebooks = [Path(p) for p in args.notebooks] or sorted(LECTURES_DIR.glob("*.ipynb"))
+    if args.sweep is not None:
+        return _sweep(args, notebooks)
+    fast = is_fast() if args.mode is None else args.mode == "fast"
     for i, nb in enumerate(notebooks, 1):
         result = execute_notebook(nb, fast=fast, write=args.write)
         record_time(BUILD_DIR / "notebook-times.json", result)
         print(f"[{i}/{len(notebooks)}] {nb}: {result.mode} mode, {result.seconds:.1f} s"
               + (" (outputs written)" if args.write else ""))
+    return 0
+
+
+def _sweep(args: argparse.Namespace, notebooks: list[Path]) -> int:
+    from dlcourse.sweep import markdown, smallest_margins, sweep, table
+
+    if args.write:
+        raise ValueError("--sweep never writes outputs into notebooks; drop --write")
+    missing = [str(p) for p in notebooks if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"no such notebook: {', '.join(missing)}")
+    modes = tuple(m.strip() for m in args.modes.split(",")) if args.modes else (
+        (args.mode,) if args.mode else ("fast",))
+    out = Path(args.out) if args.out else BUILD_DIR / "sweep"
+    results = sweep(notebooks, n=args.sweep, modes=modes, onednn=tuple(o.strip() for o in args.onednn.split(",")),
+                    jobs=args.jobs, out=out, fresh=args.fresh)
+    rows = table(results)
+    print(markdown(rows, results))
+    for r in smallest_margins(rows):
+        print(f"smallest margin: {r.notebook} · {r.check} ({r.mode}): {r.worst_value:.4g} {r.op} "
+              f"{r.worst_threshold:.4g}, margin {r.worst_margin:+.4g} in {r.worst_run}")
+    failed = [r for r in rows if r.failures] + [r for r in results if not r.ok]
+    print(f"{len(results)} runs, {len(rows)} check rows; table in {out / 'sweep.md'}")
+    if failed:
+        print(f"{len(failed)} failing check row(s) or run(s): see above", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -150,6 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--full", dest="mode", action="store_const", const="full", help="full sizes")
     mode.add_argument("--fast", dest="mode", action="store_const", const="fast", help="DLCOURSE_FAST sizes")
     p.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
+    p.add_argument("--sweep", type=int, metavar="N",
+                   help="seed sweep: run each notebook N times (seed offsets 0..N-1) per mode and oneDNN setting, "
+                        "and print every check's worst margin (dlcourse.sweep)")
+    p.add_argument("--modes", help="sweep modes, comma-separated (default: --fast/--full, else fast)")
+    p.add_argument("--onednn", default="0,1", help="sweep TF_ENABLE_ONEDNN_OPTS values (default: 0,1)")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="sweep runs at once (default: 1)")
+    p.add_argument("--out", help="sweep folder (default: build/sweep)")
+    p.add_argument("--fresh", action="store_true", help="sweep: run again even the runs stored for unchanged notebooks")
     p.set_defaults(func=cmd_execute, mode=None)
 
     p = sub.add_parser("doctor", help="check the environment (what lecture 00 shows)")

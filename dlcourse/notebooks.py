@@ -49,16 +49,19 @@ def execute_notebook(
     kernel_name: str | None = None,
     cwd: str | Path | None = None,
     write: bool = False,
+    env: dict[str, str] | None = None,
 ) -> ExecutionResult:
     """Run every cell of ``path`` in a new kernel started in ``cwd`` (default: the notebook's folder).
 
+    ``env`` adds variables to the kernel's environment (the sweep's seed offset and oneDNN setting).
     With ``write`` the executed notebook replaces the file, marked with the mode it ran in
-    (``metadata.dlcourse.executed``). Raises :class:`NotebookExecutionError` on the first failing cell.
+    (``metadata.dlcourse.executed``). Raises :class:`NotebookExecutionError` on the first failing cell, with
+    the error's whole message (an assertion's values included).
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     mode = "fast" if fast else "full"
-    env = {**os.environ, **KERNEL_ENV, FAST_ENV: "1" if fast else "0"}
+    env = {**os.environ, **KERNEL_ENV, FAST_ENV: "1" if fast else "0", **(env or {})}
     current = {"index": -1}
 
     def on_cell_start(cell, cell_index, **_):
@@ -79,7 +82,7 @@ def execute_notebook(
         client.execute(env=env)
     except CellExecutionError as e:
         raise NotebookExecutionError(
-            f"{_display(path)}: cell {current['index']} raised {e.ename}: {_one_line(e.evalue)}"
+            f"{_display(path)}: cell {current['index']} raised {e.ename}: {_whole(e.evalue)}"
         ) from None
     except CellTimeoutError:
         raise NotebookExecutionError(
@@ -92,6 +95,12 @@ def execute_notebook(
         nb.metadata["dlcourse"] = {"executed": mode}
         nbformat.write(nb, path)
     return ExecutionResult(path=path, mode=mode, seconds=seconds, notebook=nb)
+
+
+def _whole(text: str, limit: int = 4000) -> str:
+    """An error message kept whole (its lines joined with ' ⏎ '), cut only past ``limit`` characters."""
+    joined = " ⏎ ".join(ln.rstrip() for ln in str(text).splitlines() if ln.strip())
+    return joined if len(joined) <= limit else joined[:limit] + " …"
 
 
 def _one_line(text: str) -> str:

@@ -93,3 +93,15 @@ def test_runner_passes_fast_mode_and_records_time(tmp_path):
     record_time(tmp_path / "times.json", result)  # merging twice keeps one entry
     data = json.loads((tmp_path / "times.json").read_text())
     assert len(data) == 1 and list(data.values())[0]["fast"] == round(result.seconds, 2)
+
+
+def test_runner_keeps_the_whole_assertion_message(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "per_label = [0.9, 0.28]\n"
+        "assert min(per_label) > 0.3, f'어떤 레이블은 거의 그리지 못합니다:\\n{per_label}\\nmin {min(per_label)}'")])
+    path = tmp_path / "long_message.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookExecutionError) as err:
+        execute_notebook(path, fast=True, cell_timeout=60)
+    msg = str(err.value)
+    assert "[0.9, 0.28]" in msg and "min 0.28" in msg and "\n" not in msg, msg

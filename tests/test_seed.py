@@ -27,3 +27,19 @@ def test_op_determinism_is_on():
 
     seed_everything(1)
     assert tf_config.is_op_determinism_enabled()
+
+
+def test_sweep_offset_shifts_the_seed(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", "3")
+    assert seed_everything(7) == 10
+    shifted = _draw()
+    monkeypatch.delenv("DLCOURSE_SEED_OFFSET")
+    assert seed_everything(10) == 10 and _draw() == shifted
+
+
+def test_bad_offset_is_one_clear_error(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("DLCOURSE_SEED_OFFSET", "two")
+    with pytest.raises(ValueError, match="DLCOURSE_SEED_OFFSET must be an integer"):
+        seed_everything(1)
