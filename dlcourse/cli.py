@@ -41,7 +41,7 @@ def cmd_execute(args: argparse.Namespace) -> int:
         return _sweep(args, notebooks)
     fast = is_fast() if args.mode is None else args.mode == "fast"
     for i, nb in enumerate(notebooks, 1):
-        result = execute_notebook(nb, fast=fast, write=args.write)
+        result = execute_notebook(nb, fast=fast, write=args.write, cell_timeout=args.cell_timeout)
         record_time(BUILD_DIR / "notebook-times.json", result)
         print(f"[{i}/{len(notebooks)}] {nb}: {result.mode} mode, {result.seconds:.1f} s"
               + (" (outputs written)" if args.write else ""))
@@ -60,7 +60,7 @@ def _sweep(args: argparse.Namespace, notebooks: list[Path]) -> int:
         (args.mode,) if args.mode else ("fast",))
     out = Path(args.out) if args.out else BUILD_DIR / "sweep"
     results = sweep(notebooks, n=args.sweep, modes=modes, onednn=tuple(o.strip() for o in args.onednn.split(",")),
-                    jobs=args.jobs, out=out, fresh=args.fresh)
+                    jobs=args.jobs, out=out, fresh=args.fresh, cell_timeout=args.cell_timeout)
     rows = table(results)
     print(markdown(rows, results))
     for r in smallest_margins(rows):
@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--full", dest="mode", action="store_const", const="full", help="full sizes")
     mode.add_argument("--fast", dest="mode", action="store_const", const="fast", help="DLCOURSE_FAST sizes")
     p.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
+    p.add_argument("--cell-timeout", type=int, metavar="S", help="seconds one cell may run (default: cell_timeout)")
     p.add_argument("--sweep", type=int, metavar="N",
                    help="seed sweep: run each notebook N times (seed offsets 0..N-1) per mode and oneDNN setting, "
                         "and print every check's worst margin (dlcourse.sweep)")
