@@ -157,4 +157,5 @@ def gru_cell():
         "$h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$",
     ], width=4.2, note="편향은 생략했습니다. Cho et al.(2014)와 Keras처럼 $z_t$는 옛 값 $h_{t-1}$을 남기는 비율입니다"
                          "(슬라이드 01·02는 반대).")
+    c.text(8.95, 0.95, "$W$: 입력 가중치, $U$: 순환 가중치", size=SMALL, color=MUTED, ha="right")
     return c.fig
