@@ -16,7 +16,7 @@ JAVA_HELP := KoNLPy needs Java (a JVM) and none was found. Install one, then run
 
 BROWSER_HELP := The browser tests (tests/browser) need Chromium (Debian package) and a Korean font. Install them, then run make again:\n  Debian/Ubuntu: sudo apt-get install -y chromium fonts-nanum\n(.ci/run installs them itself.)
 
-.PHONY: setup lab test lint execute badges lock java browser clean release grade-demo bench
+.PHONY: setup lab test lint execute badges lock java browser clean release grade-demo bench figures
 
 setup: java $(STAMP)
 
@@ -52,6 +52,10 @@ execute: setup
 
 badges: setup
 	$(BIN)/dlcourse badges
+
+# Redraw every lecture figure (lectures/figures/*.png) from dlcourse/diagrams; commit the PNGs.
+figures: setup
+	$(BIN)/python -m dlcourse.diagrams lectures/figures
 
 # Instructor: regenerate assignments/ from solutions/ (with the leak check).
 release: setup
