@@ -80,7 +80,8 @@ def _chung_to_keras(answer):
         if Wx2.shape != Wx.shape or Wh2.shape != Wh.shape or b2.shape != b.shape:
             return "가중치의 모양은 바뀌지 않습니다: (D, 3H), (H, 3H), (3H,)."
         if not np.allclose(gru_step(x, h, Wx2, Wh2, b2).h, h_chung, rtol=1e-10, atol=1e-12):
-            return "gru_step(Cho et al. 표기)에 넣었을 때 Chung 표기의 셀과 같은 h가 나와야 합니다. 어느 블록의 부호를 바꿔야 할까요?"
+            return ("gru_step(Cho et al. 표기)에 넣었을 때 Chung 표기의 셀과 같은 h가 나와야 합니다. "
+                    "어느 블록의 부호를 바꿔야 할까요?")
     return None
 
 

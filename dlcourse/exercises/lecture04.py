@@ -25,7 +25,8 @@ def _windows(answer):
     for seq, w in _sequences():
         got = np.asarray(answer(list(seq), w))
         if got.shape != (len(seq) - w, w + 1):
-            return f"길이 {len(seq)}, window_size {w}이면 모양이 ({len(seq) - w}, {w + 1})이어야 합니다. 지금은 {got.shape}입니다."
+            return (f"길이 {len(seq)}, window_size {w}이면 모양이 ({len(seq) - w}, {w + 1})이어야 합니다. "
+                    f"지금은 {got.shape}입니다.")
         for i, row in enumerate(got):
             if list(row) != list(seq[i:i + w + 1]):
                 return f"{i}번째 줄은 seq[{i}:{i + w + 1}]이어야 합니다: 창을 한 칸씩 밀어 보세요."
