@@ -190,11 +190,12 @@ def _fmt(x: float) -> str:
 
 def markdown(rows: list[Row], results: list[RunResult]) -> str:
     """The table for benchmarks/RESULTS.md, then the runs that stopped with an error."""
-    lines = ["| notebook | check | mode | runs | threshold | worst value | margin | margin/|threshold| | failures |",
+    lines = ["| notebook | check | mode | runs | threshold | worst value | margin | relative margin | failures |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         rel = "—" if r.relative_margin is None else f"{r.relative_margin:+.0%}"
-        lines.append(f"| {r.notebook} | {r.check} | {r.mode} | {r.runs} | {r.op} {_fmt(r.worst_threshold)} | "
+        name = r.check.replace("|", "\\|")  # a '|' in a check's name would split the table's cell
+        lines.append(f"| {r.notebook} | {name} | {r.mode} | {r.runs} | {r.op} {_fmt(r.worst_threshold)} | "
                      f"{_fmt(r.worst_value)} | {r.worst_margin:+.4g} | {rel} | {r.failures} |")
     errors = [r for r in results if not r.ok]
     if errors:
