@@ -28,6 +28,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -103,7 +104,7 @@ class Publication:
     """One publish in progress: the course, the destination, the public repository's settings, what was done."""
 
     course: Course
-    dest: Path
+    dest: Path           # the tree being written (a staging folder until the leak check has passed)
     cfg: CourseSettings  # the course settings for the public repository (its slug and branch)
     slug_source: str     # where the slug came from, for the summary line
     copied: int = 0
@@ -116,8 +117,9 @@ def publish_tree(*, course: Course, dest: Path, repository: str | None = None, b
                  echo=print) -> None:
     """Write the student repository into ``dest`` (see the module doc) and leak-check it.
 
-    ``dest`` may be a clone of the public repository: its .git is kept, everything else is replaced.
-    A non-empty ``dest`` that was not written by this function is refused.
+    ``dest`` may be a clone of the public repository: its .git is kept, everything else is replaced. The tree is
+    written and checked in a staging folder beside ``dest`` first, so a failed publish (a leak, a missing README
+    row) leaves ``dest`` as it was. A non-empty ``dest`` that was not written by this function is refused.
     """
     dest = dest.resolve()
     if dest == course.root.resolve() or course.root.resolve() in dest.parents:
@@ -127,21 +129,29 @@ def publish_tree(*, course: Course, dest: Path, repository: str | None = None, b
     if not (course.root / STUDENT_FILES).is_dir():
         raise FileNotFoundError(f"no student files in {course.root / STUDENT_FILES} (README template, Makefile, tests)")
     slug, source = public_repository(dest, repository)
-    pub = Publication(course=course, dest=dest, cfg=cells.for_repository(slug, branch=branch), slug_source=source)
-    dest.mkdir(parents=True, exist_ok=True)
-    for p in dest.iterdir():
-        if p.name != ".git":
-            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
-    for step in PUBLISH_STEPS:
-        step(pub)
-    (dest / PUBLISH_MARK).write_text(MARK_TEXT, encoding="utf-8")
-    leaks, secrets = _published_leaks(pub)
-    _fail_on(leaks, what=str(dest), echo=echo)
-    cfg = pub.cfg
+    cfg = cells.for_repository(slug, branch=branch)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.publishing-", dir=dest.parent))
+    try:
+        pub = Publication(course=course, dest=stage, cfg=cfg, slug_source=source)
+        for step in PUBLISH_STEPS:
+            step(pub)
+        (stage / PUBLISH_MARK).write_text(MARK_TEXT, encoding="utf-8")
+        leaks, secrets = _published_leaks(pub)
+        leaks = [leakcheck.Leak(dest / leak.path.relative_to(stage), leak.where, leak.what) for leak in leaks]
+        _fail_on(leaks, what=str(dest), echo=echo)
+        dest.mkdir(exist_ok=True)
+        for p in dest.iterdir():
+            if p.name != ".git":
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+        for p in stage.iterdir():
+            p.rename(dest / p.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     echo(f"published {pub.copied} course files to {dest} for {cfg.repository}@{cfg.branch} ({source}); "
          f"student files from {STUDENT_FILES}/: {', '.join(pub.replaced)}; first cells stamped in {pub.rewritten} "
          f"notebooks, {pub.figures} figure links; left out: {', '.join(settings().publish_exclude)}; "
-         f"leak check passed ({secrets.excused} hidden-test line runs are public code)")
+         f"leak check passed (three-line runs a hidden test shares with public code, not counted: {secrets.excused})")
 
 
 def public_repository(dest: Path, repository: str | None = None) -> tuple[str, str]:

@@ -223,9 +223,17 @@ def test_publish_catches_a_hidden_test_copied_into_a_lecture(tiny, tmp_path):
     source = nbformat.read(tiny.source_dir("tiny") / "tiny.ipynb", as_version=4)
     hidden = source.cells[5].source.split("### BEGIN HIDDEN TESTS\n")[1].split("### END")[0]
     lecture = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("# 예제\n" + hidden)])
-    publishable(tiny, nbformat.v4.new_notebook(), lecture)
+    publishable(tiny)
+    dest = tmp_path / "public"
+    publish_tree(course=tiny, dest=dest, echo=quiet)
+    before = {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()}
+    nbformat.write(lecture, tiny.root / "lectures" / "02_copy.ipynb")
+    lines = []
     with pytest.raises(LeakError, match="copied solution/hidden-test lines"):
-        publish_tree(course=tiny, dest=tmp_path / "public", echo=quiet)
+        publish_tree(course=tiny, dest=dest, echo=lines.append)
+    assert lines[0].startswith(f"LEAK {dest / 'lectures' / '02_copy.ipynb'}: line ~"), lines
+    assert {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before  # a failed publish changes nothing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course", "public"]  # no staging folder left
 
 
 # ── public code: a hidden test's private copy of a published tool is not a leak; a solution always is ────
