@@ -315,3 +315,12 @@ def test_release_without_sources_fails_clearly(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="no assignments in"):
         release(course=Course(tmp_path), echo=quiet)
+
+
+def test_cli_release_takes_the_public_repository_only_with_publish(capsys):
+    from dlcourse.cli import build_parser, main
+
+    args = build_parser().parse_args(["release", "--publish", "../public", "--repository", "o/n", "--branch", "b"])
+    assert (args.publish, args.repository, args.branch) == ("../public", "o/n", "b")
+    assert main(["release", "--repository", "o/n"]) == 1  # refused before anything is generated
+    assert "--repository and --branch only apply with --publish DIR" in capsys.readouterr().err
