@@ -115,7 +115,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     from dlcourse.grading.release import release
 
     release(course=Course.default(), assignments=args.assignments or None,
-            publish=Path(args.publish) if args.publish else None)
+            publish=Path(args.publish) if args.publish else None, repository=args.repository, branch=args.branch)
     return 0
 
 
@@ -200,7 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("release", help="solutions/A → assignments/A with nbgrader, then the leak check")
     p.add_argument("assignments", nargs="*", help="default: every assignment in solutions/")
-    p.add_argument("--publish", metavar="DIR", help="also write the student-facing repository into DIR")
+    p.add_argument("--publish", metavar="DIR", help="also write the student repository into DIR (a clone of the "
+                                                    "public repository keeps its .git)")
+    p.add_argument("--repository", metavar="OWNER/NAME",
+                   help="with --publish: the public repository its Colab badges, setup cells and figure links point "
+                        "to (default: DIR's git remote origin, else [tool.dlcourse] repository)")
+    p.add_argument("--branch", help="with --publish: the public repository's branch (default: [tool.dlcourse] branch)")
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("collect", help="keep, validate and repair submissions (a folder or an LMS .zip)")

@@ -116,7 +116,34 @@ class CourseSettings:
     publish_exclude: tuple[str, ...] = field(
         default=("solutions", "autograde", "dlcourse/grading", "tests/grading", "benchmarks"),
         metadata={"help": "Paths (relative to the repository root) left out of `dlcourse release --publish`, "
-                          "besides git-ignored files."},
+                          "besides git-ignored files; inside publish_include they carve out instructor code, "
+                          "and the publish fails if any of them reaches the published tree."},
+    )
+    publish_include: tuple[str, ...] = field(
+        default=("lectures", "assignments", "data", "dlcourse", "environment.yml", "requirements.in",
+                 "requirements.txt", "pyproject.toml"),
+        metadata={"help": "Paths (relative to the repository root) that `dlcourse release --publish` copies into "
+                          "the student repository; everything else stays here. The student README, Makefile, "
+                          "configuration and tests come from publish/, the shared tests from publish_tests."},
+    )
+    publish_tests: tuple[str, ...] = field(
+        default=("tests/conftest.py", "tests/exercises", "tests/test_cells.py", "tests/test_checks.py",
+                 "tests/test_config.py", "tests/test_data.py", "tests/test_data_mnist.py",
+                 "tests/test_data_nietzsche.py", "tests/test_envcheck.py", "tests/test_exercises.py",
+                 "tests/test_gan.py", "tests/test_metrics.py", "tests/test_morph.py", "tests/test_notebooks.py",
+                 "tests/test_plots.py", "tests/test_reference_batchnorm.py", "tests/test_reference_gradcheck.py",
+                 "tests/test_reference_lstm_gru.py", "tests/test_reference_rnn.py", "tests/test_seed.py",
+                 "tests/test_word2vec.py"),
+        metadata={"help": "Test files (or folders) of this repository that are copied unchanged into the published "
+                          "tests/ and must pass there too: the student side of the package and the notebooks. "
+                          "Instructor-only tests (grading, benchmarks, the browser, this README) stay here."},
+    )
+    publish_public_code: tuple[str, ...] = field(
+        default=("dlcourse/reference/gradcheck.py",),
+        metadata={"help": "Student-side files whose code is public on purpose (lecture tools such as the numeric "
+                          "gradient). A hidden test may keep a private copy of such a tool (so a student cannot "
+                          "patch it); the publish leak check does not count those lines as a copied hidden test. "
+                          "Solution lines are never excused."},
     )
 
     @classmethod

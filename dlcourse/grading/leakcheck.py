@@ -5,8 +5,16 @@ Two checks, both exact enough to fail a command on:
 - :func:`check_release` compares a released assignment with its nbgrader source. A line of the release
   that, in the source, only exists inside a solution or hidden-test region is a leak; so are nbgrader's
   markers anywhere in the file, stored outputs, and instructor-only files.
-- :func:`check_tree` looks through every text file of a published tree for three consecutive lines of any
-  solution or hidden-test region (a copied answer), and for nbgrader's markers in notebooks.
+- :func:`check_tree` runs :data:`TREE_CHECKS` over every text file of a published tree: nbgrader's markers in
+  notebooks, and three consecutive lines of any solution or hidden-test region (a copied answer or test).
+
+One exception, and only for hidden tests: a hidden test may keep its own copy of a tool the course publishes on
+purpose (the numeric gradient of ``dlcourse.reference.gradcheck``, so a student cannot patch the one the test
+uses). Lines of a hidden-test region that are also in such a *public code* file (``publish_public_code``) are not
+a leak. A solution line is a leak wherever it appears, public code or not.
+
+To check something new in every published file, add a function ``(path, lines, secrets) -> list[Leak]`` to
+:data:`TREE_CHECKS`.
 """
 
 from __future__ import annotations
@@ -14,14 +22,16 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()", "YOUR ANSWER HERE"}
-TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".txt", ".json", ".yml", ".yaml", ".toml", ".cfg", ".html"}
+TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".txt", ".json", ".yml", ".yaml", ".toml", ".cfg", ".html", ".in"}
+TEXT_NAMES = {"Makefile", ".gitignore"}
 WINDOW = 3  # consecutive lines that make a copied answer
 MIN_WINDOW_CHARS = 30
 
@@ -42,8 +52,19 @@ def normalized(line: str) -> str:
     return " ".join(line.split())
 
 
-def regions(nb: nbformat.NotebookNode) -> list[list[str]]:
-    """Solution and hidden-test regions of a source notebook, each as its normalized non-blank lines.
+SOLUTION, HIDDEN = "solution", "hidden test"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A solution or hidden-test region of a source notebook: its kind and its normalized non-blank lines."""
+
+    kind: str  # SOLUTION or HIDDEN
+    lines: list[str]
+
+
+def marked_regions(nb: nbformat.NotebookNode) -> list[Region]:
+    """Solution and hidden-test regions of a source notebook, in order.
 
     A solution cell without BEGIN/END SOLUTION markers is a region as a whole (nbgrader replaces all of it).
     """
@@ -52,19 +73,25 @@ def regions(nb: nbformat.NotebookNode) -> list[list[str]]:
         lines = cell.source.split("\n")
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and not any("BEGIN SOLUTION" in ln for ln in lines):
-            found.append([normalized(ln) for ln in lines if ln.strip()])
+            found.append(Region(SOLUTION, [normalized(ln) for ln in lines if ln.strip()]))
             continue
         current: list[str] | None = None
+        kind = SOLUTION
         for ln in lines:
             if "BEGIN SOLUTION" in ln or "BEGIN HIDDEN TESTS" in ln:
-                current = []
+                current, kind = [], (SOLUTION if "BEGIN SOLUTION" in ln else HIDDEN)
             elif "END SOLUTION" in ln or "END HIDDEN TESTS" in ln:
                 if current:
-                    found.append(current)
+                    found.append(Region(kind, current))
                 current = None
             elif current is not None and ln.strip():
                 current.append(normalized(ln))
     return found
+
+
+def regions(nb: nbformat.NotebookNode) -> list[list[str]]:
+    """The lines of every solution and hidden-test region (see :func:`marked_regions`)."""
+    return [r.lines for r in marked_regions(nb)]
 
 
 def secret_lines(nb: nbformat.NotebookNode) -> set[str]:
@@ -113,30 +140,83 @@ def check_release(*, source: Path, release: Path, instructor_only: tuple[str, ..
     return leaks
 
 
-def check_tree(*, root: Path, sources: list[Path]) -> list[Leak]:
-    """Leaks anywhere in a published tree ``root``, against the source notebooks ``sources``."""
-    windows: set[tuple[str, ...]] = set()
+@dataclass
+class Secrets:
+    """What must not appear in a published file, gathered once from the source notebooks.
+
+    ``windows`` maps every run of :data:`WINDOW` consecutive region lines (long enough to be distinctive) to
+    the region's kind and notebook; hidden-test runs that are also in a public code file are left out.
+    """
+
+    windows: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    excused: int = 0  # hidden-test windows left out because they are public code
+
+
+def _windows(lines: list[str]) -> list[tuple[str, ...]]:
+    runs = (tuple(lines[k:k + WINDOW]) for k in range(len(lines) - WINDOW + 1))
+    return [w for w in runs if sum(map(len, w)) >= MIN_WINDOW_CHARS]
+
+
+def gather_secrets(*, sources: Sequence[Path], public_code: Sequence[Path] = ()) -> Secrets:
+    """:class:`Secrets` of the source notebooks ``sources``; ``public_code`` files excuse hidden-test lines only."""
+    public: set[tuple[str, ...]] = set()
+    for path in public_code:
+        lines = _text_lines(path) or []
+        public.update(_windows([normalized(ln) for ln in lines if ln.strip()]))
+    secrets = Secrets()
     for src in sources:
-        for region in regions(nbformat.read(src, as_version=4)):
-            for k in range(len(region) - WINDOW + 1):
-                w = tuple(region[k:k + WINDOW])
-                if sum(map(len, w)) >= MIN_WINDOW_CHARS:
-                    windows.add(w)
+        for region in marked_regions(nbformat.read(src, as_version=4)):
+            for w in _windows(region.lines):
+                if region.kind == HIDDEN and w in public:
+                    secrets.excused += 1
+                    continue
+                if secrets.windows.get(w, (None,))[0] != SOLUTION:  # a solution run stays a solution run
+                    secrets.windows[w] = (region.kind, src.name)
+    return secrets
+
+
+def nbgrader_markers(path: Path, lines: list[str], secrets: Secrets) -> list[Leak]:
+    """nbgrader's solution and hidden-test markers in a published notebook."""
+    if path.suffix != ".ipynb":
+        return []
+    joined = "\n".join(lines)
+    return [Leak(path, "text", f"nbgrader marker {m!r}") for m in MARKERS if m in joined]
+
+
+def copied_regions(path: Path, lines: list[str], secrets: Secrets) -> list[Leak]:
+    """The first run of :data:`WINDOW` lines of a solution or hidden-test region found in the file."""
+    normed = [normalized(ln) for ln in lines if ln.strip()]
+    for k in range(len(normed) - WINDOW + 1):
+        hit = secrets.windows.get(tuple(normed[k:k + WINDOW]))
+        if hit:
+            kind, notebook = hit
+            return [Leak(path, f"line ~{k + 1}",
+                         f"copied solution/hidden-test lines ({kind} of {notebook}) {normed[k][:60]!r}…")]
+    return []
+
+
+# Every published text file goes through each of these, in order.
+TREE_CHECKS: tuple[Callable[[Path, list[str], Secrets], list[Leak]], ...] = (nbgrader_markers, copied_regions)
+
+
+def check_tree(*, root: Path, sources: Sequence[Path] = (), public_code: Sequence[Path] = (),
+               secrets: Secrets | None = None) -> list[Leak]:
+    """Leaks anywhere in a published tree ``root``, against the source notebooks ``sources``.
+
+    ``public_code``: files whose lines a hidden test may share without that being a leak (see the module doc).
+    ``secrets``: already gathered by :func:`gather_secrets` (then ``sources`` and ``public_code`` are not read).
+    """
+    if secrets is None:
+        secrets = gather_secrets(sources=sources, public_code=public_code)
     leaks: list[Leak] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
-        if path.suffix not in TEXT_SUFFIXES:
+        if path.suffix not in TEXT_SUFFIXES and path.name not in TEXT_NAMES:
             continue
         lines = _text_lines(path)
         if lines is None:
             continue
-        if path.suffix == ".ipynb":
-            joined = "\n".join(lines)
-            leaks += [Leak(path, "text", f"nbgrader marker {m!r}") for m in MARKERS if m in joined]
-        normed = [normalized(ln) for ln in lines if ln.strip()]
-        for k in range(len(normed) - WINDOW + 1):
-            if tuple(normed[k:k + WINDOW]) in windows:
-                leaks.append(Leak(path, f"line ~{k + 1}", f"copied solution/hidden-test lines {normed[k][:60]!r}…"))
-                break
+        for check in TREE_CHECKS:
+            leaks += check(path, lines, secrets)
     return leaks
 
 
