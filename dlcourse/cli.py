@@ -6,6 +6,7 @@ Every command prints what it did and exits non-zero with a one-line reason on fa
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -60,7 +61,8 @@ def _sweep(args: argparse.Namespace, notebooks: list[Path]) -> int:
         (args.mode,) if args.mode else ("fast",))
     out = Path(args.out) if args.out else BUILD_DIR / "sweep"
     results = sweep(notebooks, n=args.sweep, modes=modes, onednn=tuple(o.strip() for o in args.onednn.split(",")),
-                    jobs=args.jobs, out=out, fresh=args.fresh, cell_timeout=args.cell_timeout)
+                    jobs=args.jobs, out=out, fresh=args.fresh, cell_timeout=args.cell_timeout,
+                    stored_only=args.stored_only)
     rows = table(results)
     print(markdown(rows, results))
     for r in smallest_margins(rows):
@@ -102,8 +104,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses without this
         argv.append("--allow-root")
     # nbgrader's lab extension (Validate, formgrader) reads nbgrader_config.py from the server's working
-    # directory: start in autograde/, whose config points at the repository as the course directory.
-    os.chdir(AUTOGRADE_DIR)
+    # directory: start in autograde/, whose config points at the repository as the course directory. The
+    # published student repository has no autograde/: its own nbgrader_config.py sits at the root.
+    os.chdir(AUTOGRADE_DIR if AUTOGRADE_DIR.is_dir() else REPO_ROOT)
     os.execv(sys.executable, argv)
     return 0  # not reached
 
@@ -163,6 +166,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def grading_available() -> bool:
+    """Whether the instructor's grading pipeline is installed here (not in the published student repository)."""
+    return importlib.util.find_spec("dlcourse.grading") is not None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlcourse", description="딥러닝 실습 코스 도구 (course tools)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--modes", help="sweep modes, comma-separated (default: --fast/--full, else fast)")
     p.add_argument("--onednn", default="0,1", help="sweep TF_ENABLE_ONEDNN_OPTS values (default: 0,1)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="sweep runs at once (default: 1)")
+    p.add_argument("--stored-only", action="store_true",
+                   help="sweep: run nothing, table the stored runs of the current code cells (e.g. runs gathered "
+                        "from several machines into one --out folder)")
     p.add_argument("--out", help="sweep folder (default: build/sweep)")
     p.add_argument("--fresh", action="store_true", help="sweep: run again even the runs stored for unchanged notebooks")
     p.set_defaults(func=cmd_execute, mode=None)
@@ -198,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true")
     p.set_defaults(func=cmd_lab)
 
+    if not grading_available():  # the published student repository leaves dlcourse/grading out
+        return parser
     p = sub.add_parser("release", help="solutions/A → assignments/A with nbgrader, then the leak check")
     p.add_argument("assignments", nargs="*", help="default: every assignment in solutions/")
     p.add_argument("--publish", metavar="DIR", help="also write the student repository into DIR (a clone of the "
