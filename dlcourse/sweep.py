@@ -117,8 +117,9 @@ def run_one(spec: RunSpec, *, cell_timeout: int | None = None) -> RunResult:
 
 def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), onednn: tuple[str, ...] = ("0", "1"),
           jobs: int = 1, out: Path, fresh: bool = False, cell_timeout: int | None = None,
-          echo: Callable[[str], None] = print) -> list[RunResult]:
-    """Run the sweep (``jobs`` runs at once), reusing stored runs of unchanged notebooks unless ``fresh``."""
+          stored_only: bool = False, echo: Callable[[str], None] = print) -> list[RunResult]:
+    """Run the sweep (``jobs`` runs at once), reusing stored runs of unchanged notebooks unless ``fresh``;
+    ``stored_only`` runs nothing and tables the stored runs that match the notebooks' code cells."""
     specs = plan(notebooks, n=n, modes=modes, onednn=onednn)
     runs_dir = out / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,10 @@ def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), 
     if len(results):
         echo(f"reusing {len(results)} stored run(s) of unchanged notebooks (--fresh to run them again)")
     done = len(results)
+    if stored_only:
+        if todo:
+            echo(f"{len(todo)} of {len(specs)} planned run(s) not stored for the current code; left out of the table")
+        todo = []
 
     def keep(result: RunResult) -> None:
         nonlocal done
@@ -155,7 +160,7 @@ def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), 
             futures = [pool.submit(run_one, spec, cell_timeout=cell_timeout) for spec in todo]
             for fut in as_completed(futures):
                 keep(fut.result())
-    ordered = [results[s] for s in specs]
+    ordered = [results[s] for s in specs if s in results]
     rows = table(ordered)
     (out / "sweep.json").write_text(json.dumps(
         {"runs": [asdict(r) for r in ordered], "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1),

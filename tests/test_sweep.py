@@ -69,3 +69,13 @@ def test_stored_runs_survive_prose_edits_but_not_code_edits(tiny):
     nb.cells[0].source += "\nprint('changed')"
     nbformat.write(nb, tiny)
     assert run_key(spec) != before
+
+
+def test_stored_only_tables_what_is_stored_and_runs_nothing(tiny, tmp_path):
+    out = tmp_path / "sweep"
+    sweep([tiny], n=1, onednn=("1",), out=out, echo=lambda _: None)
+    lines = []
+    results = sweep([tiny], n=2, onednn=("0", "1"), out=out, stored_only=True, echo=lines.append)
+    assert [r.spec.tag for r in results] == ["tiny_sweep-fast-onednn1-seed0"]
+    assert any("3 of 4 planned run(s) not stored" in line for line in lines)
+    assert len(list((out / "runs").glob("*.json"))) == 1
