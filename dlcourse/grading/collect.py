@@ -1,9 +1,13 @@
 """``dlcourse collect SOURCE --assignment A``: inbox → submitted.
 
-SOURCE is a folder or a .zip (an LMS export). Each notebook is kept byte for byte in autograde/inbox/,
-validated, repaired against the release (:mod:`dlcourse.grading.repair`) and written to
-autograde/submitted/<student>/<A>/<notebook>.ipynb. What happened to each file is recorded in the
-inbox manifest, which `grade` turns into the report. Collecting the same files again changes nothing.
+SOURCE is a folder or a .zip (an LMS export), or nbgrader's own layout SOURCE/<student>/<A>/<notebook>.ipynb.
+Each notebook is kept byte for byte in autograde/inbox/, validated, repaired against the release
+(:mod:`dlcourse.grading.repair`) and written to autograde/submitted/<student>/<A>/<notebook>.ipynb. A notebook
+of another assignment of the course (its locked and test cells are that assignment's) is invalid, never
+"repaired" into a copy of A. When a student sent several candidates for one notebook, one is graded (a valid
+one before an invalid one, the exact name before a renamed copy, then the newest) and the others are named,
+with the reason, in that student's messages. What happened to each file is recorded in the inbox manifest,
+which `grade` turns into the report. Collecting the same files again changes nothing.
 """
 
 from __future__ import annotations
@@ -20,12 +24,15 @@ import nbformat
 
 from dlcourse.grading.course import Course
 from dlcourse.grading.inbox import COLLECTED, INVALID, Entry, keep_original, read_manifest, sha256, write_manifest
-from dlcourse.grading.repair import NotThisAssignment, repair
+from dlcourse.grading.repair import NotThisAssignment, cell_role, repair
 
 DEFAULT_PATTERN = r"^(?P<student>[^_]+)_"
 SKIP_PARTS = {"__MACOSX", ".ipynb_checkpoints", ".git"}
 # How editors and LMSs rename a notebook: "Copy of x (1).ipynb", "x.ipynb의 사본", "x - Copy.ipynb" …
 RENAMES = [r"^(copy of\s+|사본\s*-\s*)+", r"(\.ipynb)?의 사본$", r"\s*-\s*copy$", r"\s*\(\d+\)$", r"-checkpoint$"]
+# A notebook belongs to the assignment whose released locked/test cells it holds the largest share of (by text);
+# another assignment wins only with at least this share and more than the one being collected.
+OWNER_SHARE = 0.5
 
 
 @dataclass
@@ -46,10 +53,13 @@ def student_id(raw: str) -> str:
     return sid
 
 
-def received_files(source: Path, *, pattern: str) -> tuple[list[Received], list[str]]:
+def received_files(source: Path, *, pattern: str, assignments: frozenset[str] = frozenset()
+                   ) -> tuple[list[Received], list[str]]:
     """Every file of SOURCE with its student; plus one-line notes on files whose student is unknown.
 
-    ``SOURCE/<student>/<file>`` (any depth: the file's folder) names the student by its folder; a file
+    ``SOURCE/<student>/<file>`` (any depth: the file's folder) names the student by its folder, except in
+    nbgrader's layout ``SOURCE/<student>/<assignment>/<file>``, where the folder is one of ``assignments``
+    and the student is the folder above it; a file
     directly in SOURCE by the part of its name that ``pattern`` matches (group ``student``, else group 1).
     A zip whose entries all sit in one wrapper folder (named like the zip, or holding student folders) is
     read as if that folder were the root.
@@ -65,7 +75,9 @@ def received_files(source: Path, *, pattern: str) -> tuple[list[Received], list[
     found, notes = [], []
     for path, data, mtime in entries:
         if len(path.parts) >= 2:
-            found.append(Received(student_id(path.parent.name), path.name, data, mtime))
+            nbgrader_layout = len(path.parts) >= 3 and path.parent.name in assignments
+            owner = path.parent.parent.name if nbgrader_layout else path.parent.name
+            found.append(Received(student_id(owner), path.name, data, mtime))
             continue
         m = regex.search(path.name)
         if not m:
@@ -100,10 +112,12 @@ def collect(*, source: Path, assignment: str, course: Course, pattern: str | Non
         raise FileNotFoundError(f"no such folder or zip: {source}")
     notebooks = course.notebook_names(assignment)
     releases = {nb: nbformat.read(course.release_dir(assignment) / nb, as_version=4) for nb in notebooks}
+    course_releases = released_fixed_cells(course)
     inbox = course.inbox / assignment
     if source.is_file():
         keep_original(inbox, owner="_archives", name=source.name, data=source.read_bytes())
-    files, notes = received_files(source, pattern=pattern or DEFAULT_PATTERN)
+    files, notes = received_files(source, pattern=pattern or DEFAULT_PATTERN,
+                                  assignments=frozenset(course_releases) | {assignment})
     for note in notes:
         echo(note)
 
@@ -112,9 +126,13 @@ def collect(*, source: Path, assignment: str, course: Course, pattern: str | Non
         by_student.setdefault(f.student, []).append(f)
     manifest = read_manifest(course.inbox, assignment)
     entries: list[Entry] = []
+    passed_over = 0
     for student in sorted(by_student):
-        for entry in _collect_student(student, by_student[student], assignment=assignment, notebooks=notebooks,
-                                      releases=releases, course=course):
+        collected, skipped = _collect_student(student, by_student[student], assignment=assignment,
+                                              notebooks=notebooks, releases=releases,
+                                              course_releases=course_releases, course=course)
+        passed_over += skipped
+        for entry in collected:
             entries.append(entry)
             manifest[entry.key] = entry
             detail = "; ".join(entry.messages if entry.status == INVALID else entry.repairs)
@@ -123,22 +141,52 @@ def collect(*, source: Path, assignment: str, course: Course, pattern: str | Non
     write_manifest(course.inbox, assignment, manifest)
     valid = [e for e in entries if e.status == COLLECTED]
     echo(f"collected {len(entries)} notebooks of {assignment} from {source}: {len(valid)} valid "
-         f"({sum(e.repaired for e in valid)} repaired), {len(entries) - len(valid)} invalid")
+         f"({sum(e.repaired for e in valid)} repaired), {len(entries) - len(valid)} invalid"
+         + (f"; {passed_over} more files not graded (named in their student's messages)" if passed_over else ""))
     return entries
 
 
+def released_fixed_cells(course: Course) -> dict[str, list[set[str]]]:
+    """For every released assignment of the course: per notebook, the texts of its locked and test cells."""
+    out: dict[str, list[set[str]]] = {}
+    for path in sorted(course.assignments.glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        fixed = {c.source.strip() for c in nb.cells if cell_role(c) == "fixed" and c.source.strip()}
+        if fixed:
+            out.setdefault(path.parent.name, []).append(fixed)
+    return out
+
+
+def owner(nb: nbformat.NotebookNode, *, assignment: str, course_releases: dict[str, list[set[str]]]) -> str:
+    """The assignment ``nb`` answers: ``assignment`` unless another released assignment's locked and test
+    cells make up a larger share of what ``nb`` holds (at least :data:`OWNER_SHARE` of them, found by text)."""
+    texts = {c.source.strip() for c in nb.cells if isinstance(c.get("source"), str)}
+
+    def share(name: str) -> float:
+        return max((len(fixed & texts) / len(fixed) for fixed in course_releases.get(name, [])), default=0.0)
+
+    own = share(assignment)
+    best = max((name for name in course_releases if name != assignment), key=share, default=None)
+    if best is not None and share(best) >= OWNER_SHARE and share(best) > own:
+        return best
+    return assignment
+
+
 def _collect_student(student: str, files: list[Received], *, assignment: str, notebooks: list[str],
-                     releases: dict, course: Course) -> list[Entry]:
+                     releases: dict, course_releases: dict[str, list[set[str]]], course: Course
+                     ) -> tuple[list[Entry], int]:
+    """The entries of one student (one per released notebook answered) and how many files were passed over."""
     inbox = course.inbox / assignment
     candidates: dict[str, list[tuple[Entry, nbformat.NotebookNode | None, bool]]] = {}
     ipynbs = [f for f in files if f.name.lower().endswith(".ipynb")]
+    others = sorted(f.name for f in files if not f.name.lower().endswith(".ipynb"))
     if not ipynbs:
         data = files[0].data
         original = keep_original(inbox, owner=student, name=files[0].name, data=data)
         names = ", ".join(f.name for f in files)
         return [Entry(student=student, notebook=notebooks[0], status=INVALID, sha256=sha256(data),
                       original=str(original.relative_to(inbox)), submitted_as=files[0].name,
-                      messages=[f"no .ipynb file among: {names}"])]
+                      messages=[f"no .ipynb file among: {names}"])], 0
     for f in sorted(ipynbs, key=lambda f: (f.mtime, f.name)):
         original = keep_original(inbox, owner=student, name=f.name, data=f.data)
         target, renamed = notebook_for(f.name, notebooks)
@@ -148,20 +196,22 @@ def _collect_student(student: str, files: list[Received], *, assignment: str, no
         if target is None:
             entry.messages.append(f"cannot tell which notebook of {assignment} {f.name!r} is ({', '.join(notebooks)})")
         else:
-            nb = _validated(f.data, entry=entry, release=releases[target], assignment=assignment)
+            nb = _validated(f.data, entry=entry, release=releases[target], assignment=assignment,
+                            course_releases=course_releases)
             if nb is not None and renamed:
                 entry.repairs.insert(0, f"renamed {f.name!r} → {target}")
         entry.repaired = bool(entry.repairs)
         candidates.setdefault(entry.notebook, []).append((entry, nb, not renamed))
 
-    out = []
+    out, skipped = [], 0
     for name, cands in candidates.items():
         # the notebook graded: a valid one before an invalid one, the exact name before a renamed copy,
         # then the newest (candidates are sorted oldest first)
         chosen, nb, _ = max(cands, key=lambda c: (c[1] is not None, c[2]))
-        others = [c[0].submitted_as for c in cands if c[0] is not chosen]
-        if others:
-            chosen.messages.append(f"also submitted and not graded: {', '.join(others)}")
+        passed_over = [f"{c[0].submitted_as} ({_why_not(c[0], c[1], chosen)})" for c in cands if c[0] is not chosen]
+        if passed_over:
+            chosen.messages.append(f"also submitted and not graded: {'; '.join(passed_over)}")
+            skipped += len(passed_over)
         dest = course.submission_dir(student, assignment) / name
         if nb is not None:
             chosen.status = COLLECTED
@@ -170,13 +220,24 @@ def _collect_student(student: str, files: list[Received], *, assignment: str, no
         elif dest.exists():
             dest.unlink()
         out.append(chosen)
+    if others and out:
+        out[0].messages.append(f"not notebooks, not graded: {', '.join(others)}")
     if course.submission_dir(student, assignment).exists() and not any(
             course.submission_dir(student, assignment).iterdir()):
         shutil.rmtree(course.submission_dir(student, assignment))
-    return out
+    return out, skipped
 
 
-def _validated(data: bytes, *, entry: Entry, release, assignment: str) -> nbformat.NotebookNode | None:
+def _why_not(entry: Entry, nb: nbformat.NotebookNode | None, chosen: Entry) -> str:
+    if nb is None:
+        return entry.messages[0] if entry.messages else "invalid"
+    if chosen.submitted_as == entry.submitted_as:
+        return "the same name; the newest copy was graded"
+    return f"{chosen.submitted_as} was graded instead"
+
+
+def _validated(data: bytes, *, entry: Entry, release, assignment: str,
+               course_releases: dict[str, list[set[str]]]) -> nbformat.NotebookNode | None:
     """The repaired notebook, or None with a one-line reason in ``entry.messages``."""
     if not data.strip():
         entry.messages.append("empty file")
@@ -196,6 +257,10 @@ def _validated(data: bytes, *, entry: Entry, release, assignment: str) -> nbform
             raise ValueError("no cell list")
     except Exception as e:  # nbformat raises many kinds on a JSON that is no notebook
         entry.messages.append(f"not a Jupyter notebook ({type(e).__name__}: {str(e).splitlines()[0][:120]})")
+        return None
+    belongs = owner(nb, assignment=assignment, course_releases=course_releases)
+    if belongs != assignment:
+        entry.messages.append(f"notebook of {belongs}, not {assignment}")
         return None
     try:
         repaired, done = repair(nb, release=release)
