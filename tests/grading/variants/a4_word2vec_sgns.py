@@ -1,5 +1,5 @@
-"""a4: alternatives (positional pos() arguments, Counter, numpy ids, vectorised pairs, a draw per token, an inverse-CDF
-sampler, a subclassed Keras model) and mutants, one typical mistake per function."""
+"""a4: alternatives (positional pos() arguments, Counter, numpy ids, vectorised pairs, Bernoulli draws by rng.binomial,
+a Gumbel-max sampler, a subclassed Keras model) and mutants, one typical mistake per function."""
 
 from tests.grading.variants import Variant
 
@@ -43,9 +43,9 @@ def subsample_keep_prob(counts, t):
 
 
 def subsample(ids, keep_prob, rng):
-    """One rng.random() call per token, in order (another RNG call order than one vectorised draw)."""
-    kept = [int(i) for i in ids if rng.random() < keep_prob[int(i)]]
-    return np.array(kept, dtype=np.int64)
+    """A Bernoulli draw per token with rng.binomial (another use of the generator than uniform draws)."""
+    ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+    return ids[rng.binomial(1, np.asarray(keep_prob, dtype=np.float64)[ids]).astype(bool)]
 '''
 
 NEGATIVES = '''
@@ -55,10 +55,11 @@ def negative_sampling_table(counts, power=0.75):
 
 
 def sample_negatives(probs, n, k, rng):
-    """Inverse CDF: uniform draws looked up in the cumulative distribution (ids of probability 0 never come up)."""
-    cdf = np.cumsum(np.asarray(probs, dtype=np.float64))
-    u = rng.random((n, k)) * cdf[-1]
-    return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1).astype(np.int64)
+    """Gumbel-max: argmax(log p + Gumbel noise) is a draw from p (ids of probability 0 have log p = -inf)."""
+    p = np.asarray(probs, dtype=np.float64)
+    logp = np.full(p.shape, -np.inf)
+    logp[p > 0] = np.log(p[p > 0])
+    return np.argmax(logp + rng.gumbel(size=(n, k, len(p))), axis=-1).astype(np.int64)
 '''
 
 EXAMPLES = '''
