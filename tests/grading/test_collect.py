@@ -151,7 +151,8 @@ def test_a_folder_with_every_assignment_collects_only_the_right_notebook(six_rel
             assert f"{path.name} (notebook of {path.parent.name}, not a1_rnn_from_scratch)" in others, others
     assert lines[-1].endswith("1 valid (0 repaired), 0 invalid; 5 more files not graded "
                               "(named in their student's messages)"), lines[-1]
-    submitted = sorted(p.relative_to(six_released.submitted).as_posix() for p in six_released.submitted.rglob("*.ipynb"))
+    submitted = sorted(p.relative_to(six_released.submitted).as_posix()
+                       for p in six_released.submitted.rglob("*.ipynb"))
     assert submitted == ["s99/a1_rnn_from_scratch/rnn_from_scratch.ipynb"]
     kept = sorted(p.name for p in (six_released.inbox / "a1_rnn_from_scratch" / "s99").rglob("*.ipynb"))
     assert kept == sorted(p.name for p in released), "every original is kept"

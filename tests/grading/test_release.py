@@ -142,7 +142,8 @@ def _leak_fixture(tmp_path):
     public = [nbformat.v4.new_markdown_cell(cells[0].source), nbformat.v4.new_code_cell("x = 1\nassert x == 1"),
               nbformat.v4.new_markdown_cell("YOUR ANSWER HERE")]
     nbformat.write(nbformat.v4.new_notebook(cells=public), released / "nb.ipynb")
-    (released / "README.md").write_text("# 작은 과제\n\n`fit`을 구현하세요. 공개 테스트를 돌려 보세요.\n", encoding="utf-8")
+    readme = "# 작은 과제\n\n`fit`을 구현하세요. 공개 테스트를 돌려 보세요.\n"
+    (released / "README.md").write_text(readme, encoding="utf-8")
     return source, released
 
 
