@@ -82,6 +82,10 @@ class Course:
         return self.autograde / "gradebook.db"
 
     @property
+    def roster(self) -> Path:
+        return self.autograde / "roster.csv"
+
+    @property
     def grades_csv(self) -> Path:
         return self.autograde / "grades.csv"
 
