@@ -119,11 +119,20 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roster(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.roster import load_roster
+
+    load_roster(course=Course.default(), path=Path(args.file) if args.file else None)
+    return 0
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     from dlcourse.grading.collect import collect
     from dlcourse.grading.course import Course
 
-    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern)
+    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern,
+            lms=args.lms, timestamps=Path(args.timestamps) if args.timestamps else None)
     return 0
 
 
@@ -203,10 +212,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publish", metavar="DIR", help="also write the student-facing repository into DIR")
     p.set_defaults(func=cmd_release)
 
+    p = sub.add_parser("roster", help="load autograde/roster.csv (student_id,name,email,lms_id) into the gradebook")
+    p.add_argument("file", nargs="?", metavar="FILE", help="default: autograde/roster.csv")
+    p.set_defaults(func=cmd_roster)
+
     p = sub.add_parser("collect", help="keep, validate and repair submissions (a folder or an LMS .zip)")
     p.add_argument("source", metavar="SOURCE", help="folder (SOURCE/<student>/*.ipynb or <student>_*.ipynb) or .zip")
     p.add_argument("--assignment", "-a", required=True)
     p.add_argument("--pattern", help="regex for the student id in a file name (default: before the first '_')")
+    p.add_argument("--lms", choices=("folders", "moodle", "canvas", "blackboard"), default="folders",
+                   help="naming rules of the LMS's 'download all submissions' archive (default: folders)")
+    p.add_argument("--timestamps", metavar="CSV", help="student_id,timestamp: submission times the export lacks")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("grade", help="autograde every collected submission, each in its own sandboxed process")

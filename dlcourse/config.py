@@ -80,6 +80,11 @@ class CourseSettings:
         default=600, metadata={"help": "Seconds one cell may run when notebooks are executed by the tests."}
     )
     # grading (dlcourse.grading; see autograde/README.md)
+    timezone: str = field(
+        default="Asia/Seoul",
+        metadata={"help": "IANA time zone of due dates, LMS submission times (Blackboard's attempt stamps) and "
+                          "--timestamps values written without a zone."},
+    )
     course_id: str = field(
         default="rnn-to-gan", metadata={"help": "nbgrader course id, stored in autograde/gradebook.db."}
     )

@@ -8,6 +8,10 @@ of another assignment of the course (its locked and test cells are that assignme
 one before an invalid one, the exact name before a renamed copy, then the newest) and the others are named,
 with the reason, in that student's messages. What happened to each file is recorded in the inbox manifest,
 which `grade` turns into the report. Collecting the same files again changes nothing.
+
+``--lms moodle|canvas|blackboard`` reads that LMS's export by its naming rules and maps each file to a roster
+student (:mod:`dlcourse.grading.lms`); the submission time it gives (or ``--timestamps``) becomes nbgrader's
+timestamp. Students who are not on autograde/roster.csv are reported and collected all the same.
 """
 
 from __future__ import annotations
@@ -19,17 +23,22 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
 
 import nbformat
 
+from dlcourse.config import settings
+from dlcourse.grading import lms as lms_names
 from dlcourse.grading.course import Course
 from dlcourse.grading.inbox import COLLECTED, INVALID, Entry, keep_original, read_manifest, sha256, write_manifest
 from dlcourse.grading.repair import NotThisAssignment, cell_role, repair
+from dlcourse.grading.roster import Roster, load_roster, not_on_roster
 
 DEFAULT_PATTERN = r"^(?P<student>[^_]+)_"
 SKIP_PARTS = {"__MACOSX", ".ipynb_checkpoints", ".git"}
 # How editors and LMSs rename a notebook: "Copy of x (1).ipynb", "x.ipynb의 사본", "x - Copy.ipynb" …
-RENAMES = [r"^(copy of\s+|사본\s*-\s*)+", r"(\.ipynb)?의 사본$", r"\s*-\s*copy$", r"\s*\(\d+\)$", r"-checkpoint$"]
+RENAMES = [r"^(copy of\s+|사본\s*-\s*)+", r"(\.ipynb)?의 사본$", r"\s*-\s*copy$", r"\s*\(\d+\)$", r"-checkpoint$",
+           r"-\d+$"]  # Canvas appends -1, -2 … to a file submitted again
 # A notebook belongs to the assignment whose released locked/test cells it holds the largest share of (by text);
 # another assignment wins only with at least this share and more than the one being collected.
 OWNER_SHARE = 0.5
@@ -37,12 +46,19 @@ OWNER_SHARE = 0.5
 
 @dataclass
 class Received:
-    """One file as found in SOURCE: whose it is, its name, its bytes and when it was last modified."""
+    """One file as found in SOURCE: whose it is, its name, its bytes and when it was last modified; from an LMS
+    export also the submission time, the LMS's late mark and the attempt it gives."""
 
     student: str
     name: str
     data: bytes
     mtime: float
+    timestamp: datetime.datetime | None = None
+    late: bool = False
+    attempt: str = ""
+    receipt: bool = False
+    lms_id: str = ""
+    note: str = ""
 
 
 def student_id(raw: str) -> str:
@@ -53,8 +69,8 @@ def student_id(raw: str) -> str:
     return sid
 
 
-def received_files(source: Path, *, pattern: str, assignments: frozenset[str] = frozenset()
-                   ) -> tuple[list[Received], list[str]]:
+def received_files(source: Path, *, pattern: str, assignments: frozenset[str] = frozenset(), lms: str = "folders",
+                   roster: Roster | None = None) -> tuple[list[Received], list[str]]:
     """Every file of SOURCE with its student; plus one-line notes on files whose student is unknown.
 
     ``SOURCE/<student>/<file>`` (any depth: the file's folder) names the student by its folder, except in
@@ -62,7 +78,8 @@ def received_files(source: Path, *, pattern: str, assignments: frozenset[str] = 
     and the student is the folder above it; a file
     directly in SOURCE by the part of its name that ``pattern`` matches (group ``student``, else group 1).
     A zip whose entries all sit in one wrapper folder (named like the zip, or holding student folders) is
-    read as if that folder were the root.
+    read as if that folder were the root. ``lms`` other than "folders": the LMS's naming rules
+    (:mod:`dlcourse.grading.lms`), students mapped through ``roster``.
     """
     entries = list(_zip_entries(source) if source.suffix.lower() == ".zip" else _folder_entries(source))
     entries = [(p, d, t) for p, d, t in entries
@@ -71,6 +88,8 @@ def received_files(source: Path, *, pattern: str, assignments: frozenset[str] = 
     wrapped = all(len(p.parts) >= 3 for p, _, _ in entries) or tops == {source.stem}
     if source.suffix.lower() == ".zip" and len(tops) == 1 and wrapped:
         entries = [(PurePosixPath(*p.parts[1:]), d, t) for p, d, t in entries]
+    if lms != "folders":
+        return _lms_files(entries, lms=lms, roster=roster)
     regex = re.compile(pattern)
     found, notes = [], []
     for path, data, mtime in entries:
@@ -86,6 +105,30 @@ def received_files(source: Path, *, pattern: str, assignments: frozenset[str] = 
         sid = m.group("student") if "student" in regex.groupindex else (m.group(1) if regex.groups else m.group(0))
         rest = path.name[m.end():] if m.start() == 0 and m.end() < len(path.name) else path.name
         found.append(Received(student_id(sid), rest, data, mtime))
+    return found, notes
+
+
+def _lms_files(entries, *, lms: str, roster: Roster | None) -> tuple[list[Received], list[str]]:
+    tz = ZoneInfo(settings().timezone)
+    known = {s.lms_id for s in roster.students if s.lms_id} if roster else set()
+    named = []
+    notes: list[str] = []
+    for path, data, mtime in entries:
+        n = lms_names.parse(lms, path, known_ids=known, tz=tz)
+        if n is None:
+            notes.append(f"skipped {path}: not named the way {lms.capitalize()} names submissions")
+            continue
+        named.append((n, data, mtime))
+    names = {(n.lms_id, n.attempt): lms_names.receipt_name(d) for n, d, _ in named if n.receipt}
+    found, reported = [], set()
+    for n, data, mtime in named:
+        n.name = n.name or names.get((n.lms_id, n.attempt), "")
+        sid, note = lms_names.identify(roster, lms=lms, named=n)
+        if note and note not in reported:
+            reported.add(note)
+            notes.append(note)
+        found.append(Received(sid, n.file, data, mtime, timestamp=n.timestamp, late=n.late, attempt=n.attempt,
+                              receipt=n.receipt, lms_id=n.lms_id, note=note))
     return found, notes
 
 
@@ -105,19 +148,30 @@ def notebook_for(name: str, notebooks: list[str]) -> tuple[str | None, bool]:
     return None, False
 
 
-def collect(*, source: Path, assignment: str, course: Course, pattern: str | None = None,
-            echo=print) -> list[Entry]:
-    """Collect every submission of ``assignment`` in ``source``; return this run's manifest entries."""
+def collect(*, source: Path, assignment: str, course: Course, pattern: str | None = None, lms: str = "folders",
+            timestamps: Path | None = None, echo=print) -> list[Entry]:
+    """Collect every submission of ``assignment`` in ``source``; return this run's manifest entries.
+
+    ``lms``: the naming rules of that LMS's export (:mod:`dlcourse.grading.lms`); ``timestamps``: a CSV of
+    ``student_id,timestamp`` for submission times the export does not give. A student's submission time is
+    written where nbgrader reads it (``timestamp.txt`` beside the notebook)."""
     if not source.exists():
         raise FileNotFoundError(f"no such folder or zip: {source}")
+    if lms not in lms_names.LMS_CHOICES:
+        raise ValueError(f"unknown LMS {lms!r}; one of {', '.join(lms_names.LMS_CHOICES)}")
+    if lms != "folders" and pattern:
+        raise ValueError("--pattern is for --lms folders; the LMS's own naming rules apply to its exports")
     notebooks = course.notebook_names(assignment)
     releases = {nb: nbformat.read(course.release_dir(assignment) / nb, as_version=4) for nb in notebooks}
     course_releases = released_fixed_cells(course)
+    roster = load_roster(course=course, echo=echo) if course.roster.exists() else None
+    tz = ZoneInfo(settings().timezone)
+    stamps = lms_names.read_timestamps(timestamps, tz=tz) if timestamps else {}
     inbox = course.inbox / assignment
     if source.is_file():
         keep_original(inbox, owner="_archives", name=source.name, data=source.read_bytes())
     files, notes = received_files(source, pattern=pattern or DEFAULT_PATTERN,
-                                  assignments=frozenset(course_releases) | {assignment})
+                                  assignments=frozenset(course_releases) | {assignment}, lms=lms, roster=roster)
     for note in notes:
         echo(note)
 
@@ -128,22 +182,67 @@ def collect(*, source: Path, assignment: str, course: Course, pattern: str | Non
     entries: list[Entry] = []
     passed_over = 0
     for student in sorted(by_student):
-        collected, skipped = _collect_student(student, by_student[student], assignment=assignment,
+        received = by_student[student]
+        for r in (r for r in received if r.receipt):  # the LMS's receipts are kept, not graded
+            keep_original(inbox, owner=student, name=r.name, data=r.data)
+        received = [r for r in received if not r.receipt]
+        if not received:
+            continue
+        received, earlier = _latest_attempt(received)
+        collected, skipped = _collect_student(student, received, assignment=assignment,
                                               notebooks=notebooks, releases=releases,
                                               course_releases=course_releases, course=course)
-        passed_over += skipped
+        passed_over += skipped + len(earlier)
+        when = stamps.get(student) or max((r.timestamp for r in received if r.timestamp), default=None)
         for entry in collected:
+            entry.lms_id = next((r.lms_id for r in received if r.lms_id), "")
+            entry.late = any(r.late for r in received)
+            entry.timestamp = when.isoformat() if when else ""
+            entry.messages += sorted({r.note for r in received if r.note})
+            if earlier:
+                for r in earlier:
+                    keep_original(inbox, owner=student, name=r.name, data=r.data)
+                attempts = sorted({r.attempt for r in earlier})
+                entry.messages.append(f"earlier attempt{'s' if len(attempts) > 1 else ''} not graded: "
+                                      + "; ".join(f"{a}: {', '.join(sorted(r.name for r in earlier if r.attempt == a))}"
+                                                  for a in attempts))
             entries.append(entry)
             manifest[entry.key] = entry
             detail = "; ".join(entry.messages if entry.status == INVALID else entry.repairs)
             state = f"{entry.status}{' (repaired)' if entry.repaired else ''}"
             echo(f"{entry.student} {entry.notebook}: {state}" + (f" — {detail}" if detail else ""))
+        _write_timestamp(course.submission_dir(student, assignment), when)
     write_manifest(course.inbox, assignment, manifest)
     valid = [e for e in entries if e.status == COLLECTED]
     echo(f"collected {len(entries)} notebooks of {assignment} from {source}: {len(valid)} valid "
          f"({sum(e.repaired for e in valid)} repaired), {len(entries) - len(valid)} invalid"
          + (f"; {passed_over} more files not graded (named in their student's messages)" if passed_over else ""))
+    strangers = not_on_roster(roster, {e.student for e in entries})
+    if strangers:
+        echo(f"not on the roster ({len(strangers)}, collected and graded all the same): {', '.join(strangers)}")
+    unused = sorted(set(stamps) - set(by_student))
+    if unused:
+        echo(f"{timestamps}: no submission from {', '.join(unused)}")
     return entries
+
+
+def _latest_attempt(files: list[Received]) -> tuple[list[Received], list[Received]]:
+    """(the files of the latest LMS attempt, those of earlier attempts); files without an attempt all count."""
+    attempts = sorted({f.attempt for f in files if f.attempt})
+    if len(attempts) < 2:
+        return files, []
+    return ([f for f in files if f.attempt in ("", attempts[-1])],
+            [f for f in files if f.attempt and f.attempt != attempts[-1]])
+
+
+def _write_timestamp(folder: Path, when: datetime.datetime | None) -> None:
+    """nbgrader's timestamp.txt (read by autograde into the submission's timestamp); removed when unknown."""
+    path = folder / "timestamp.txt"
+    if when is not None and folder.is_dir():
+        if not path.exists() or path.read_text() != when.isoformat():
+            path.write_text(when.isoformat())
+    elif path.exists():
+        path.unlink()
 
 
 def released_fixed_cells(course: Course) -> dict[str, list[set[str]]]:
