@@ -86,6 +86,10 @@ class Course:
         return self.autograde / "roster.csv"
 
     @property
+    def extensions(self) -> Path:
+        return self.autograde / "extensions.csv"
+
+    @property
     def grades_csv(self) -> Path:
         return self.autograde / "grades.csv"
 

@@ -1,19 +1,113 @@
-"""``dlcourse export``: gradebook.db → autograde/grades.csv with nbgrader's CSV exporter (nbgrader's columns:
-assignment, duedate, timestamp, student_id, last_name, first_name, email, raw_score,
-late_submission_penalty, score, max_score)."""
+"""``dlcourse export``: gradebook.db → autograde/grades.csv, one row per student and released assignment.
+
+The roster (autograde/roster.csv) is loaded first, so every roster student has a row for every assignment in
+the gradebook, submitted or not. Columns: nbgrader's (assignment, duedate, timestamp, student_id, last_name,
+first_name, email, raw_score, late_submission_penalty, score, max_score) and ``status``:
+
+- ``missing``: nothing collected (score 0);
+- ``invalid``: only unusable files were collected (score 0; the report says why);
+- the grade report's status otherwise (``graded``, ``timeout``, ``memory_limit``, ``crashed``), with
+  ``graded`` also for submissions graded before a report existed.
+
+:class:`RosterCsvExportPlugin` is an nbgrader export plugin, so plain ``nbgrader export
+--exporter=dlcourse.grading.export.RosterCsvExportPlugin`` writes the same file.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.plugins import ExportPlugin
 
 from dlcourse.grading import nbgrader_bridge
 from dlcourse.grading.course import Course
+from dlcourse.grading.inbox import COLLECTED, read_manifest
+
+COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
+           "late_submission_penalty", "score", "max_score", "status"]
+MISSING, INVALID, GRADED = "missing", "invalid", "graded"
+
+
+def statuses(course: Course, assignment: str) -> dict[str, str]:
+    """Per student who sent anything for ``assignment``: their status (the worst over their notebooks)."""
+    out: dict[str, str] = {}
+    for e in read_manifest(course.inbox, assignment).values():
+        if e.status != COLLECTED:
+            out.setdefault(e.student, INVALID)
+        else:
+            out[e.student] = GRADED if out.get(e.student, INVALID) == INVALID else out[e.student]
+    report = course.reports / f"{assignment}.json"
+    if report.exists():
+        for row in json.loads(report.read_text(encoding="utf-8")):
+            if row["status"] != GRADED and out.get(row["student"]) == GRADED:
+                out[row["student"]] = row["status"]
+    return out
+
+
+def rows(gb: Gradebook, course: Course) -> list[dict[str, str]]:
+    out = []
+    for assignment in gb.assignments:
+        status = statuses(course, assignment.name)
+        for student in gb.students:
+            row = {"assignment": assignment.name, "duedate": assignment.duedate or "", "student_id": student.id,
+                   "last_name": student.last_name or "", "first_name": student.first_name or "",
+                   "email": student.email or "", "max_score": f"{assignment.max_score:g}"}
+            try:
+                sub = gb.find_submission(assignment.name, student.id)
+            except MissingEntry:
+                row.update(timestamp="", raw_score="0", late_submission_penalty="0", score="0",
+                           status=INVALID if status.get(student.id) == INVALID else MISSING)
+            else:
+                penalty = float(sub.late_submission_penalty or 0.0)
+                row.update(timestamp=sub.timestamp or "", raw_score=f"{sub.score:g}",
+                           late_submission_penalty=f"{penalty:g}", score=f"{max(0.0, sub.score - penalty):g}",
+                           status=status.get(student.id, GRADED))
+            out.append({k: str(row[k]) for k in COLUMNS})
+    return out
+
+
+class RosterCsvExportPlugin(ExportPlugin):
+    """nbgrader's CSV export with quoting (names may hold commas) and a ``status`` column."""
+
+    def export(self, gradebook: Gradebook) -> None:
+        course = Course(Path(self.parent.coursedir.root)) if getattr(self, "parent", None) else Course.default()
+        write(rows(gradebook, course), Path(self.to or "grades.csv"))
+
+
+def write(table: list[dict[str, str]], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(table)
+    tmp.replace(path)
 
 
 def export(*, course: Course, echo=print) -> Path:
+    from dlcourse.config import settings
+    from dlcourse.grading.roster import load_roster
+
     if not course.gradebook.exists():
-        raise FileNotFoundError(f"no gradebook at {course.gradebook}; run `dlcourse grade` first")
-    nbgrader_bridge.export_csv(nbgrader_bridge.course_config(course), to=course.grades_csv)
-    rows = len(course.grades_csv.read_text(encoding="utf-8").splitlines()) - 1
-    echo(f"exported {rows} rows to {course.grades_csv}")
+        raise FileNotFoundError(f"no gradebook at {course.gradebook}; run `dlcourse release` and `dlcourse grade`")
+    if course.roster.exists():
+        load_roster(course=course, echo=echo)
+    config = nbgrader_bridge.course_config(course)
+    with Gradebook(nbgrader_bridge.db_url(config), settings().course_id) as gb:
+        table = rows(gb, course)
+        known = {a.name for a in gb.assignments}
+    write(table, course.grades_csv)
+    released = sorted(p.name for p in course.assignments.glob("*") if any(p.glob("*.ipynb")))
+    absent = [a for a in released if a not in known]
+    if absent:
+        echo(f"released but not in the gradebook (no rows): {', '.join(absent)}; run `dlcourse release "
+             f"{' '.join(absent)}`")
+    counts: dict[str, int] = {}
+    for r in table:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    echo(f"exported {len(table)} rows ({len(known)} assignments × {len(table) // max(1, len(known))} students: "
+         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f") to {course.grades_csv}")
     return course.grades_csv

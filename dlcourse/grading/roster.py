@@ -37,8 +37,11 @@ class Student:
         """(family name, given name) for nbgrader's last_name/first_name columns.
 
         Hangul: the family name comes first (one syllable, or two for 남궁, 제갈, …); otherwise the last word
-        is the family name ("Minsu Kim" → Kim, Minsu)."""
+        is the family name ("Minsu Kim" → Kim, Minsu), unless a comma separates it first ("Kim, Minsu")."""
         name = self.name.strip()
+        if "," in name:  # "Kim, Minsu": family name first, as the LMSs' sortable names write it
+            last, first = name.split(",", 1)
+            return last.strip(), first.strip()
         if HANGUL.search(name):
             words = name.split()
             if len(words) > 1:

@@ -34,7 +34,8 @@ def test_read_a_korean_roster_with_a_bom(tmp_path):
 
 
 @pytest.mark.parametrize("name, last, first", [
-    ("홍길동", "홍", "길동"), ("남궁민수", "남궁", "민수"), ("Minsu Kim", "Kim", "Minsu"), ("김 철수", "김", "철수")])
+    ("홍길동", "홍", "길동"), ("남궁민수", "남궁", "민수"), ("Minsu Kim", "Kim", "Minsu"), ("김 철수", "김", "철수"),
+    ("Kim, Min-su", "Kim", "Min-su")])
 def test_family_name_first_for_hangul(name, last, first):
     assert Student("x", name).last_first == (last, first)
 
