@@ -143,7 +143,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     rows = grade(assignment=args.assignment, course=Course.default(), jobs=args.jobs, cell_timeout=args.cell_timeout,
                  timeout=args.timeout, memory_gb=args.memory, sandbox=not args.no_sandbox, gpu=args.gpu,
-                 force=args.force)
+                 force=args.force, students=args.student)
     print(table(rows))
     return 0
 
@@ -161,6 +161,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dlcourse.grading.export import export
 
     export(course=Course.default())
+    return 0
+
+
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.similarity import similarity
+
+    similarity(assignment=args.assignment, course=Course.default(), top=args.top)
     return 0
 
 
@@ -234,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sandbox", action="store_true", help="run student code unconfined (prints a warning)")
     p.add_argument("--gpu", action="store_true", help="one job per visible GPU, each kernel on its own GPU")
     p.add_argument("--force", action="store_true", help="grade again submissions that are up to date")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="grade only this student (repeatable); with --force, regrade only them")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
@@ -242,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="the gradebook as autograde/grades.csv (nbgrader's columns)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("similarity", help="pairwise similarity of the answer cells (scaffold removed); never scores")
+    p.add_argument("assignment")
+    p.add_argument("--top", type=int, default=20, help="pairs shown side by side in the HTML page (default: 20)")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("demo", help="collect, grade and give feedback on the sample submissions, offline on CPU")
     p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")

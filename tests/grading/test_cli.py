@@ -21,9 +21,13 @@ from dlcourse.cli import build_parser, main
       "--no-sandbox", "--gpu", "--force"],
      {"assignment": "a3_char_rnn", "jobs": 2, "cell_timeout": 60, "timeout": 600, "memory": 3.5, "no_sandbox": True,
       "gpu": True, "force": True}),
-    (["grade", "a3_char_rnn"], {"jobs": None, "cell_timeout": None, "no_sandbox": False, "gpu": False}),
+    (["grade", "a1", "--student", "2026001", "--student", "2026002", "--force"],
+     {"student": ["2026001", "2026002"], "force": True}),
+    (["grade", "a3_char_rnn"], {"student": None, "jobs": None, "cell_timeout": None, "no_sandbox": False,
+                                "gpu": False}),
     (["feedback", "a3_char_rnn"], {"assignment": "a3_char_rnn"}),
     (["export"], {}),
+    (["similarity", "a1_numpy_rnn"], {"assignment": "a1_numpy_rnn", "top": 20}),
     (["demo", "--jobs", "1"], {"jobs": 1}),
 ])
 def test_arguments(argv, attrs):
