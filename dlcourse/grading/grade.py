@@ -34,7 +34,7 @@ import nbformat
 import nbgrader
 
 from dlcourse.config import settings
-from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, suspicious
+from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, saved, suspicious
 from dlcourse.grading.course import Course
 from dlcourse.grading.execute import CRASHED, GRADED, INVALID, TIMEOUT, Job, JobResult, run_job
 from dlcourse.grading.inbox import COLLECTED, Entry, read_manifest
@@ -227,6 +227,10 @@ def record(*, job: Job, result: JobResult, course: Course, template: Path, resul
         shutil.rmtree(dest)
     if scored:
         shutil.copytree(autograded, dest, symlinks=True)
+        originals = {e.notebook: course.inbox / job.assignment / e.original
+                     for e in read_manifest(course.inbox, job.assignment).values()
+                     if e.student == job.student and e.status == COLLECTED}
+        saved.restore_folder(dest, originals)  # what the student saved, for the grader (scores are final here)
     flags = sorted({f for nb in sorted(job.submitted.glob("*.ipynb"))
                     for f in suspicious.scan_notebook(nbformat.read(nb, as_version=4))})
     results.mkdir(parents=True, exist_ok=True)
