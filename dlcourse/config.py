@@ -94,6 +94,12 @@ class CourseSettings:
                           "in `timezone`); written into the gradebook, where nbgrader's late-penalty step reads it. "
                           "Per-student extensions: autograde/extensions.csv (student_id,assignment,days)."},
     )
+    weights: dict[str, float] = field(
+        default_factory=dict,
+        metadata={"help": "Weight of each assignment in the course total ([tool.dlcourse.weights], a1_numpy_rnn = 15); "
+                          "empty: every assignment in the gradebook weighs the same. The total is the weighted mean "
+                          "of score / max_score, in percent (autograde/totals.csv)."},
+    )
     late_penalty_per_day: float = field(
         default=0.1,
         metadata={"help": "Share of a late notebook's score taken per started day after the due date (plus any "

@@ -90,6 +90,10 @@ class Course:
         return self.autograde / "extensions.csv"
 
     @property
+    def totals_csv(self) -> Path:
+        return self.autograde / "totals.csv"
+
+    @property
     def grades_csv(self) -> Path:
         return self.autograde / "grades.csv"
 

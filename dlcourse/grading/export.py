@@ -9,6 +9,9 @@ first_name, email, raw_score, late_submission_penalty, score, max_score) and ``s
 - the grade report's status otherwise (``graded``, ``timeout``, ``memory_limit``, ``crashed``), with
   ``graded`` also for submissions graded before a report existed.
 
+Beside it, autograde/totals.csv: one row per student, each assignment in percent (after late penalties) and the
+course total weighted by ``weights`` in the settings (:func:`totals`).
+
 :class:`RosterCsvExportPlugin` is an nbgrader export plugin, so plain ``nbgrader export
 --exporter=dlcourse.grading.export.RosterCsvExportPlugin`` writes the same file.
 """
@@ -77,11 +80,34 @@ class RosterCsvExportPlugin(ExportPlugin):
         write(rows(gradebook, course), Path(self.to or "grades.csv"))
 
 
-def write(table: list[dict[str, str]], path: Path) -> None:
+def totals(table: list[dict[str, str]], weights: dict[str, float]) -> tuple[list[str], list[dict[str, str]]]:
+    """One row per student: each assignment's score (after the late penalty) in percent of its max_score, and the
+    weighted course total (``weights`` by assignment; empty: equal weights; an assignment without a weight counts 0
+    when others have one)."""
+    assignments = sorted({r["assignment"] for r in table})
+    unknown = sorted(set(weights) - set(assignments))
+    if unknown:
+        raise ValueError(f"weights for assignments that are not in the gradebook: {', '.join(unknown)}")
+    w = {a: float(weights.get(a, 0.0)) if weights else 1.0 for a in assignments}
+    if assignments and sum(w.values()) <= 0:
+        raise ValueError("the assignment weights add up to 0")
+    students: dict[str, dict[str, str]] = {}
+    for r in table:
+        row = students.setdefault(r["student_id"], {"student_id": r["student_id"], "last_name": r["last_name"],
+                                                    "first_name": r["first_name"], "email": r["email"]})
+        top = float(r["max_score"])
+        row[r["assignment"]] = f"{100 * float(r['score']) / top:.2f}" if top else "0.00"
+    for row in students.values():
+        total = sum(w[a] * float(row.get(a, 0.0)) for a in assignments) / sum(w.values()) if assignments else 0.0
+        row["total"] = f"{total:.2f}"
+    return ["student_id", "last_name", "first_name", "email", *assignments, "total"], list(students.values())
+
+
+def write(table: list[dict[str, str]], path: Path, columns: list[str] = COLUMNS) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w = csv.DictWriter(fh, fieldnames=columns)
         w.writeheader()
         w.writerows(table)
     tmp.replace(path)
@@ -100,6 +126,8 @@ def export(*, course: Course, echo=print) -> Path:
         table = rows(gb, course)
         known = {a.name for a in gb.assignments}
     write(table, course.grades_csv)
+    columns, total_rows = totals(table, dict(settings().weights))
+    write(total_rows, course.totals_csv, columns)
     released = sorted(p.name for p in course.assignments.glob("*") if any(p.glob("*.ipynb")))
     absent = [a for a in released if a not in known]
     if absent:
@@ -108,6 +136,9 @@ def export(*, course: Course, echo=print) -> Path:
     counts: dict[str, int] = {}
     for r in table:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
+    weights = settings().weights
+    how = "weights " + ", ".join(f"{a} {v:g}" for a, v in sorted(weights.items())) if weights else "equal weights"
     echo(f"exported {len(table)} rows ({len(known)} assignments × {len(table) // max(1, len(known))} students: "
          + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f") to {course.grades_csv}")
+    echo(f"course totals ({how}) for {len(total_rows)} students to {course.totals_csv}")
     return course.grades_csv

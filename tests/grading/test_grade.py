@@ -136,7 +136,7 @@ def test_report_format(batch):
     course, rows, lines = batch
     data = json.loads((course.reports / "tiny.json").read_text())
     assert [list(r) for r in data] == [["student", "notebook", "status", "score", "max_score", "repaired", "flags",
-                                        "messages", "seconds", "sha256"]] * len(BATCH)
+                                        "messages", "seconds", "sha256", "late_penalty"]] * len(BATCH)
     assert {r["status"] for r in data} <= set(STATUSES) and len(data) == len(BATCH)
     assert read_report(course.reports / "tiny.json") == sorted(rows.values(), key=lambda r: r.student)
     for r in data:

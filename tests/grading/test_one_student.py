@@ -55,4 +55,8 @@ def test_export_lists_every_roster_student_for_every_assignment(tiny, tmp_path):
         "released": ("graded", "0")}  # released: not on the roster, exported all the same
     assert (table["solution"]["last_name"], table["solution"]["first_name"]) == ("홍", "길동")
     assert table["2026009"]["last_name"] == "Kim" and table["2026009"]["max_score"] == "3"
-    assert lines[-1].startswith("exported 4 rows (1 assignments × 4 students: 2 graded, 1 invalid, 1 missing)")
+    assert lines[-2].startswith("exported 4 rows (1 assignments × 4 students: 2 graded, 1 invalid, 1 missing)")
+    assert lines[-1] == f"course totals (equal weights) for 4 students to {tiny.totals_csv}"
+    with open(tiny.totals_csv, newline="", encoding="utf-8") as fh:
+        totals = {r["student_id"]: r["total"] for r in csv.DictReader(fh)}
+    assert totals == {"solution": "100.00", "invalid_json": "0.00", "2026009": "0.00", "released": "0.00"}
