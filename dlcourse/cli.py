@@ -153,6 +153,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from dlcourse.grading.feedback import feedback
 
     feedback(assignment=args.assignment, course=Course.default())
+    if args.bundle:
+        from dlcourse.grading.feedback import bundle
+
+        bundle(assignment=args.assignment, course=Course.default(), lms=args.lms)
     return 0
 
 
@@ -248,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
     p.add_argument("assignment")
+    p.add_argument("--bundle", action="store_true", help="also one zip of all pages for the LMS's bulk upload")
+    p.add_argument("--lms", choices=("folders", "moodle"), default="folders",
+                   help="file names in the bundle: <student_id>/… (folders) or Moodle's feedback-zip names")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("export", help="the gradebook as autograde/grades.csv (nbgrader's columns)")
