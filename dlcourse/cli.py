@@ -164,7 +164,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dlcourse.grading.course import Course
     from dlcourse.grading.export import export
 
-    export(course=Course.default())
+    export(course=Course.default(), lms=args.lms)
     return 0
 
 
@@ -257,7 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file names in the bundle: <student_id>/… (folders) or Moodle's feedback-zip names")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="the gradebook as autograde/grades.csv (nbgrader's columns)")
+    p = sub.add_parser("export", help="every roster student × assignment into autograde/grades.csv (+ totals.csv)")
+    p.add_argument("--lms", choices=("canvas", "moodle"),
+                   help="also autograde/grades-LMS.csv for that gradebook's import")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("similarity", help="pairwise similarity of the answer cells (scaffold removed); never scores")

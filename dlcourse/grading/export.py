@@ -113,7 +113,44 @@ def write(table: list[dict[str, str]], path: Path, columns: list[str] = COLUMNS)
     tmp.replace(path)
 
 
-def export(*, course: Course, echo=print) -> Path:
+LMS_EXPORTS = ("canvas", "moodle")
+
+
+def lms_table(table: list[dict[str, str]], *, lms: str, lms_ids: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+    """Scores (after late penalties) in the layout the LMS's gradebook import reads, one row per student.
+
+    - canvas: ``Student, ID, SIS User ID, SIS Login ID, Section``, one column per assignment, and the
+      "Points Possible" row; ``ID`` is the Canvas user id (roster ``lms_id``), ``SIS User ID`` our student_id.
+      Canvas offers to create an assignment for a column whose name it does not know.
+    - moodle (Grades → Import → CSV file): ``ID number`` (student_id), ``Email address``, ``Full name`` and one
+      column per assignment; map ``ID number`` or the email to the user and each column to its grade item.
+    """
+    if lms not in LMS_EXPORTS:
+        raise ValueError(f"no gradebook import format for {lms}; one of {', '.join(LMS_EXPORTS)}")
+    assignments = sorted({r["assignment"] for r in table})
+    people: dict[str, dict[str, str]] = {}
+    for r in table:
+        people.setdefault(r["student_id"], dict(r))[f"score:{r['assignment']}"] = r["score"]
+    top = {r["assignment"]: r["max_score"] for r in table}
+    if lms == "canvas":
+        head = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *assignments]
+        body = [["Points Possible", "", "", "", "", *(top[a] for a in assignments)]]
+        for sid, p in sorted(people.items()):
+            name = ", ".join(x for x in (p["last_name"], p["first_name"]) if x) or sid
+            body.append([name, lms_ids.get(sid, ""), sid, "", "", *(p.get(f"score:{a}", "0") for a in assignments)])
+        return head, body
+    head = ["ID number", "Email address", "Full name", *assignments]
+    body = [[sid, p["email"], (p["last_name"] + p["first_name"] if _hangul(p["last_name"] + p["first_name"])
+                               else " ".join(x for x in (p["first_name"], p["last_name"]) if x)) or sid,
+             *(p.get(f"score:{a}", "0") for a in assignments)] for sid, p in sorted(people.items())]
+    return head, body
+
+
+def _hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def export(*, course: Course, lms: str | None = None, echo=print) -> Path:
     from dlcourse.config import settings
     from dlcourse.grading.roster import load_roster
 
@@ -136,6 +173,18 @@ def export(*, course: Course, echo=print) -> Path:
     counts: dict[str, int] = {}
     for r in table:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
+    if lms is not None:
+        from dlcourse.grading.roster import course_roster
+
+        roster = course_roster(course)
+        head, body = lms_table(table, lms=lms, lms_ids={x.student_id: x.lms_id for x in roster.students
+                                                         if x.lms_id} if roster else {})
+        path = course.autograde / f"grades-{lms}.csv"
+        with open(path, "w", encoding="utf-8-sig" if lms == "canvas" else "utf-8", newline="") as fh:
+            csv.writer(fh).writerows([head, *body])
+        n_students = len(body) - (lms == "canvas")
+        echo(f"{lms} gradebook import: {n_students} students × {len({r['assignment'] for r in table})} assignments "
+             f"to {path}")
     weights = settings().weights
     how = "weights " + ", ".join(f"{a} {v:g}" for a, v in sorted(weights.items())) if weights else "equal weights"
     echo(f"exported {len(table)} rows ({len(known)} assignments × {len(table) // max(1, len(known))} students: "

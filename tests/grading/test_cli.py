@@ -27,7 +27,8 @@ from dlcourse.cli import build_parser, main
                                 "gpu": False}),
     (["feedback", "a3_char_rnn"], {"assignment": "a3_char_rnn", "bundle": False, "lms": "folders"}),
     (["feedback", "a1", "--bundle", "--lms", "moodle"], {"bundle": True, "lms": "moodle"}),
-    (["export"], {}),
+    (["export"], {"lms": None}),
+    (["export", "--lms", "canvas"], {"lms": "canvas"}),
     (["similarity", "a1_numpy_rnn"], {"assignment": "a1_numpy_rnn", "top": 20}),
     (["demo", "--jobs", "1"], {"jobs": 1}),
 ])

@@ -31,3 +31,30 @@ def test_weights_from_the_settings():
 def test_bad_weights(weights, message):
     with pytest.raises(ValueError, match=message):
         totals(TABLE, weights)
+
+
+def people(a, s, last, first, email, score, top):
+    return {**row(a, s, score, top), "last_name": last, "first_name": first, "email": email}
+
+
+PEOPLE = [people("a1", "2026001", "홍", "길동", "hong@u.ac.kr", 9.4, 10),
+          people("a1", "2026003", "Kim", "Minsu", "", 0, 10)]
+
+
+def test_canvas_gradebook_import():
+    from dlcourse.grading.export import lms_table
+
+    head, body = lms_table(PEOPLE, lms="canvas", lms_ids={"2026001": "51001"})
+    assert head == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "a1"]
+    assert body == [["Points Possible", "", "", "", "", "10"], ["홍, 길동", "51001", "2026001", "", "", "9.4"],
+                    ["Kim, Minsu", "", "2026003", "", "", "0"]]
+
+
+def test_moodle_gradebook_import():
+    from dlcourse.grading.export import lms_table
+
+    head, body = lms_table(PEOPLE, lms="moodle", lms_ids={})
+    assert head == ["ID number", "Email address", "Full name", "a1"]
+    assert body == [["2026001", "hong@u.ac.kr", "홍길동", "9.4"], ["2026003", "", "Minsu Kim", "0"]]
+    with pytest.raises(ValueError, match="no gradebook import format for blackboard"):
+        lms_table(PEOPLE, lms="blackboard", lms_ids={})
