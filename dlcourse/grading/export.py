@@ -173,6 +173,11 @@ def export(*, course: Course, lms: str | None = None, echo=print) -> Path:
     counts: dict[str, int] = {}
     for r in table:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
+    weights = settings().weights
+    how = "weights " + ", ".join(f"{a} {v:g}" for a, v in sorted(weights.items())) if weights else "equal weights"
+    echo(f"exported {len(table)} rows ({len(known)} assignments × {len(table) // max(1, len(known))} students: "
+         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f") to {course.grades_csv}")
+    echo(f"course totals ({how}) for {len(total_rows)} students to {course.totals_csv}")
     if lms is not None:
         from dlcourse.grading.roster import course_roster
 
@@ -185,9 +190,4 @@ def export(*, course: Course, lms: str | None = None, echo=print) -> Path:
         n_students = len(body) - (lms == "canvas")
         echo(f"{lms} gradebook import: {n_students} students × {len({r['assignment'] for r in table})} assignments "
              f"to {path}")
-    weights = settings().weights
-    how = "weights " + ", ".join(f"{a} {v:g}" for a, v in sorted(weights.items())) if weights else "equal weights"
-    echo(f"exported {len(table)} rows ({len(known)} assignments × {len(table) // max(1, len(known))} students: "
-         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f") to {course.grades_csv}")
-    echo(f"course totals ({how}) for {len(total_rows)} students to {course.totals_csv}")
     return course.grades_csv

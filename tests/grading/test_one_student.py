@@ -61,7 +61,7 @@ def test_export_lists_every_roster_student_for_every_assignment(tiny, tmp_path):
         totals = {r["student_id"]: r["total"] for r in csv.DictReader(fh)}
     assert totals == {"solution": "100.00", "invalid_json": "0.00", "2026009": "0.00", "released": "0.00"}
     export(course=tiny, lms="canvas", echo=lines.append)
-    assert lines[-2] == f"canvas gradebook import: 4 students × 1 assignments to {tiny.autograde / 'grades-canvas.csv'}"
+    assert lines[-1] == f"canvas gradebook import: 4 students × 1 assignments to {tiny.autograde / 'grades-canvas.csv'}"
     with open(tiny.autograde / "grades-canvas.csv", newline="", encoding="utf-8-sig") as fh:
         canvas = list(csv.reader(fh))
     assert canvas[0][-1] == "tiny" and canvas[1] == ["Points Possible", "", "", "", "", "3"]
