@@ -122,11 +122,20 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roster(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.roster import load_roster
+
+    load_roster(course=Course.default(), path=Path(args.file) if args.file else None)
+    return 0
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     from dlcourse.grading.collect import collect
     from dlcourse.grading.course import Course
 
-    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern)
+    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern,
+            lms=args.lms, timestamps=Path(args.timestamps) if args.timestamps else None)
     return 0
 
 
@@ -137,7 +146,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     rows = grade(assignment=args.assignment, course=Course.default(), jobs=args.jobs, cell_timeout=args.cell_timeout,
                  timeout=args.timeout, memory_gb=args.memory, sandbox=not args.no_sandbox, gpu=args.gpu,
-                 force=args.force)
+                 force=args.force, students=args.student)
     print(table(rows))
     return 0
 
@@ -147,6 +156,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from dlcourse.grading.feedback import feedback
 
     feedback(assignment=args.assignment, course=Course.default())
+    if args.bundle:
+        from dlcourse.grading.feedback import bundle
+
+        bundle(assignment=args.assignment, course=Course.default(), lms=args.lms)
     return 0
 
 
@@ -154,7 +167,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dlcourse.grading.course import Course
     from dlcourse.grading.export import export
 
-    export(course=Course.default())
+    export(course=Course.default(), lms=args.lms)
+    return 0
+
+
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.similarity import similarity
+
+    similarity(assignment=args.assignment, course=Course.default(), top=args.top)
     return 0
 
 
@@ -221,10 +242,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--branch", help="with --publish: the public repository's branch (default: [tool.dlcourse] branch)")
     p.set_defaults(func=cmd_release)
 
+    p = sub.add_parser("roster", help="load autograde/roster.csv (student_id,name,email,lms_id) into the gradebook")
+    p.add_argument("file", nargs="?", metavar="FILE", help="default: autograde/roster.csv")
+    p.set_defaults(func=cmd_roster)
+
     p = sub.add_parser("collect", help="keep, validate and repair submissions (a folder or an LMS .zip)")
     p.add_argument("source", metavar="SOURCE", help="folder (SOURCE/<student>/*.ipynb or <student>_*.ipynb) or .zip")
     p.add_argument("--assignment", "-a", required=True)
     p.add_argument("--pattern", help="regex for the student id in a file name (default: before the first '_')")
+    p.add_argument("--lms", choices=("folders", "moodle", "canvas", "blackboard"), default="folders",
+                   help="naming rules of the LMS's 'download all submissions' archive (default: folders)")
+    p.add_argument("--timestamps", metavar="CSV", help="student_id,timestamp: submission times the export lacks")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("grade", help="autograde every collected submission, each in its own sandboxed process")
@@ -236,14 +264,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sandbox", action="store_true", help="run student code unconfined (prints a warning)")
     p.add_argument("--gpu", action="store_true", help="one job per visible GPU, each kernel on its own GPU")
     p.add_argument("--force", action="store_true", help="grade again submissions that are up to date")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="grade only this student (repeatable); with --force, regrade only them")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
     p.add_argument("assignment")
+    p.add_argument("--bundle", action="store_true", help="also one zip of all pages for the LMS's bulk upload")
+    p.add_argument("--lms", choices=("folders", "moodle"), default="folders",
+                   help="file names in the bundle: <student_id>/… (folders) or Moodle's feedback-zip names")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="the gradebook as autograde/grades.csv (nbgrader's columns)")
+    p = sub.add_parser("export", help="every roster student × assignment into autograde/grades.csv (+ totals.csv)")
+    p.add_argument("--lms", choices=("canvas", "moodle"),
+                   help="also autograde/grades-LMS.csv for that gradebook's import")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("similarity", help="pairwise similarity of the answer cells (scaffold removed); never scores")
+    p.add_argument("assignment")
+    p.add_argument("--top", type=int, default=20, help="pairs shown side by side in the HTML page (default: 20)")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("demo", help="collect, grade and give feedback on the sample submissions, offline on CPU")
     p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")

@@ -80,8 +80,34 @@ class CourseSettings:
         default=600, metadata={"help": "Seconds one cell may run when notebooks are executed by the tests."}
     )
     # grading (dlcourse.grading; see autograde/README.md)
+    timezone: str = field(
+        default="Asia/Seoul",
+        metadata={"help": "IANA time zone of due dates, LMS submission times (Blackboard's attempt stamps) and "
+                          "--timestamps values written without a zone."},
+    )
     course_id: str = field(
         default="rnn-to-gan", metadata={"help": "nbgrader course id, stored in autograde/gradebook.db."}
+    )
+    due_dates: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"help": "Due date per assignment ([tool.dlcourse.due_dates], a1_numpy_rnn = \"2026-03-20 23:59\", "
+                          "in `timezone`); written into the gradebook, where nbgrader's late-penalty step reads it. "
+                          "Per-student extensions: autograde/extensions.csv (student_id,assignment,days)."},
+    )
+    weights: dict[str, float] = field(
+        default_factory=dict,
+        metadata={"help": "Weight of each assignment in the course total ([tool.dlcourse.weights], a1_numpy_rnn = 15); "
+                          "empty: every assignment in the gradebook weighs the same. The total is the weighted mean "
+                          "of score / max_score, in percent (autograde/totals.csv)."},
+    )
+    late_penalty_per_day: float = field(
+        default=0.1,
+        metadata={"help": "Share of a late notebook's score taken per started day after the due date (plus any "
+                          "extension); 0 turns late penalties off."},
+    )
+    late_max_days: float = field(
+        default=7.0,
+        metadata={"help": "Days late after which the late penalty is the whole score."},
     )
     grade_cell_timeout: int = field(
         default=300,
@@ -163,4 +189,5 @@ def settings() -> CourseSettings:
     if unknown:
         raise ValueError(f"unknown [tool.dlcourse] keys in {pyproject}: {', '.join(unknown)}")
     # TOML arrays arrive as lists; the settings object is frozen and holds tuples.
-    return CourseSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
+    return CourseSettings(**{k: tuple(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+                             for k, v in table.items()})

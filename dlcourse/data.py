@@ -92,6 +92,46 @@ def load_text(path: str | Path) -> str:
     return text
 
 
+
+def load_custom_text(path: str | Path, *, min_chars: int = 0, max_chars: int | None = None,
+                     encoding: str = "utf-8") -> str:
+    """A student's own text for assignment a3, cleaned so that every character is a real character.
+
+    ``path`` is a file name inside data/custom/ or any path. The text is decoded (``encoding``, UTF-8 by
+    default), every byte-order mark (U+FEFF, which Windows editors put at the start) is removed, line
+    endings become ``"\\n"`` (Windows ``"\\r\\n"`` and old Mac ``"\\r"``), and the text is normalised to
+    Unicode NFC, so Hangul saved by macOS as separate jamo (NFD) becomes the same syllables as everywhere
+    else. Then it is cut to ``max_chars`` characters, and a text shorter than ``min_chars`` is refused.
+    Every failure raises with a Korean message that says what to do (students read it in the notebook).
+    Introduced in assignment a3.
+    """
+    import unicodedata
+
+    p = Path(path)
+    if not p.is_absolute() and not p.exists():
+        p = CUSTOM_DATA_DIR / p
+    if not p.is_file():
+        raise FileNotFoundError(f"텍스트 파일이 없습니다: {path}. 파일을 {CUSTOM_DATA_DIR} 폴더에 넣고 "
+                                "파일 이름을 정확히 적으세요.")
+    data = p.read_bytes()
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{p.name}은(는) {encoding} 텍스트가 아닙니다({e.start}번째 바이트에서 막힘). 편집기에서 "
+                         "UTF-8로 다시 저장하거나, EUC-KR(CP949) 파일이면 encoding=\"cp949\"를 주세요.") from None
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    if max_chars is not None:
+        text = text[:max_chars]
+    if not text.strip():
+        raise ValueError(f"{p.name}에 글자가 없습니다(빈 파일이거나 공백뿐입니다).")
+    if len(text) < min_chars:
+        raise ValueError(f"{p.name}이(가) 너무 짧습니다: {len(text):,}자. 지금 설정으로는 적어도 {min_chars:,}자가 "
+                         "필요합니다. 더 긴 텍스트를 쓰거나(10만 자 이상 권장), 필요한 길이를 정하는 설정(시퀀스 "
+                         "길이, 배치 크기)을 줄이세요.")
+    return text
+
+
 @dataclass(frozen=True)
 class Digits:
     """Images in [0, 1] of shape (n, 8, 8), integer labels of shape (n,), and where they came from."""

@@ -54,6 +54,8 @@ class Job:
     threads: int = 1  # CPU threads for the kernel's TensorFlow/BLAS: the machine's CPUs shared by the jobs
     gpu: str | None = None
     parent_pid: int = 0  # the `grade` process; this one dies with it
+    duedate: str = ""  # the assignment's due date (UTC ISO, as nbgrader stores it); "" for none
+    extension_days: float = 0.0  # this student's extension (autograde/extensions.csv)
 
 
 @dataclass
@@ -101,8 +103,25 @@ def prepare(job: Job) -> None:
     shutil.copytree(job.release, root / "source" / job.assignment)
     shutil.copytree(job.submitted, root / "submitted" / job.student / job.assignment)
     shutil.copy(job.template / "gradebook.db", root / "gradebook.db")
+    _set_deadline(job, root / "gradebook.db")
     shutil.copytree(job.release, root / "work", ignore=shutil.ignore_patterns("*.ipynb"))
     shutil.copytree(job.template / "home", root / "home")
+
+
+def _set_deadline(job: Job, db: Path) -> None:
+    """The due date and this student's extension into the private gradebook, where nbgrader's
+    AssignLatePenalties finds them (with the timestamp collect wrote beside the notebook)."""
+    import datetime as dt
+
+    from nbgrader.api import Gradebook
+
+    from dlcourse.config import settings
+    from dlcourse.grading import deadlines
+
+    with Gradebook(f"sqlite:///{db}", settings().course_id) as gb:
+        deadlines.apply(gb, assignment=job.assignment, student=job.student if job.duedate else None,
+                        duedate=dt.datetime.fromisoformat(job.duedate) if job.duedate else None,
+                        days=job.extension_days)
 
 
 def run_job(job: Job) -> None:

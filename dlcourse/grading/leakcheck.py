@@ -137,7 +137,7 @@ def check_release(*, source: Path, release: Path, instructor_only: tuple[str, ..
             for ln in cell.source.split("\n"):
                 if normalized(ln) in secrets:
                     leaks.append(Leak(path, f"cell {i}", f"solution/hidden-test line {ln.strip()[:80]!r}"))
-    return leaks
+    return leaks + released_file_leaks(source=source, release=release)
 
 
 @dataclass
@@ -236,3 +236,77 @@ def _text_lines(path: Path) -> list[str] | None:
             out += ("".join(src) if isinstance(src, list) else str(src)).split("\n")
         return out
     return re.split(r"\r?\n", text)
+
+
+# ── every released file, not only the notebooks: instructor notes, hidden numbers, example answers ─────────────
+# A released file (a README as much as a notebook) must not say what only the instructor should read. Three
+# kinds of leak, each found from the source notebooks, so no list of secrets has to be kept by hand:
+#   - an instructor note: a line that says it is for instructors ("강사용", "instructor only", "예시 답안");
+#   - a number that, in the source, only hidden tests hold (a hidden seed, budget or threshold), written in any
+#     other released file; numbers with fewer than three significant digits are too common to tell;
+#   - an example answer: at least ANSWER_TERMS words or numbers of a manually graded answer's model text that
+#     the released notebook never uses, together in one file.
+INSTRUCTOR_NOTE = re.compile(r"강사용|예시 답안|instructor[ -]only|for instructors|model answer", re.IGNORECASE)
+NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d[\d,_]*(?:\.\d+)?(?![A-Za-z_\d])")
+WORD = re.compile(r"[가-힣]{2,}|[A-Za-z]{3,}")
+ANSWER_TERMS = 4
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers of ``text`` with three or more digits besides leading zeros ("1,500" → "1500", "0.8110" → "0.811")."""
+    out = set()
+    for m in NUMBER.finditer(text):
+        norm = m.group(0).rstrip(",_").replace(",", "").replace("_", "")
+        if "." in norm:
+            norm = norm.rstrip("0").rstrip(".")
+        if len(norm.replace(".", "").lstrip("0")) >= 3:
+            out.add(norm)
+    return out
+
+
+def terms_in(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)} | numbers_in(text)
+
+
+def _region_text(nb: nbformat.NotebookNode, *, hidden: bool, markdown_only: bool = False) -> str:
+    """The text inside hidden-test regions (``hidden``) or solution regions of a source notebook."""
+    begin, end = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS") if hidden else ("BEGIN SOLUTION", "END SOLUTION")
+    out = []
+    for cell in nb.cells:
+        if markdown_only and cell.cell_type != "markdown":
+            continue
+        inside = False
+        for ln in cell.source.split("\n"):
+            if begin in ln:
+                inside = True
+            elif end in ln:
+                inside = False
+            elif inside:
+                out.append(ln)
+    return "\n".join(out)
+
+
+def released_file_leaks(*, source: Path, release: Path) -> list[Leak]:
+    """Instructor notes, hidden-test numbers and example answers in any text file of the release folder."""
+    sources = [nbformat.read(p, as_version=4) for p in sorted(source.glob("*.ipynb"))]
+    released = "\n".join(c.source for p in sorted(release.glob("*.ipynb"))
+                         for c in nbformat.read(p, as_version=4).cells)
+    hidden_numbers = set().union(*(numbers_in(_region_text(nb, hidden=True)) for nb in sources)) - numbers_in(released)
+    answer_terms = set().union(*(terms_in(_region_text(nb, hidden=False, markdown_only=True)) for nb in sources))
+    answer_terms -= terms_in(released)
+    leaks: list[Leak] = []
+    for path in sorted(p for p in release.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES):
+        lines = _text_lines(path) or []
+        for i, ln in enumerate(lines, 1):
+            note = INSTRUCTOR_NOTE.search(ln)
+            if note:
+                leaks.append(Leak(path, f"line {i}", f"instructor note {note.group(0)!r}: {ln.strip()[:80]!r}"))
+        if path.suffix == ".ipynb":
+            continue  # the notebook itself is compared with its source line by line (check_release)
+        text = "\n".join(lines)
+        for number in sorted(numbers_in(text) & hidden_numbers):
+            leaks.append(Leak(path, "text", f"{number} appears only in hidden tests (a seed, budget or threshold)"))
+        found = sorted(terms_in(text) & answer_terms)
+        if len(found) >= ANSWER_TERMS:
+            leaks.append(Leak(path, "text", f"words of an example answer: {', '.join(found[:8])}"))
+    return leaks

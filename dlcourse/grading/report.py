@@ -27,6 +27,7 @@ class Row:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sha256: str = ""
+    late_penalty: float = 0.0  # points nbgrader's late-penalty step took (score is before it)
 
 
 def write_report(rows: list[Row], *, folder: Path, assignment: str) -> list[Path]:

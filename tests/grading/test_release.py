@@ -324,3 +324,54 @@ def test_cli_release_takes_the_public_repository_only_with_publish(capsys):
     assert (args.publish, args.repository, args.branch) == ("../public", "o/n", "b")
     assert main(["release", "--repository", "o/n"]) == 1  # refused before anything is generated
     assert "--repository and --branch only apply with --publish DIR" in capsys.readouterr().err
+
+
+def _leak_fixture(tmp_path):
+    """A source notebook with a hidden seed and a model answer, its release, and a clean student README."""
+    source, released = tmp_path / "source", tmp_path / "release"
+    source.mkdir()
+    released.mkdir()
+    cells = [
+        nbformat.v4.new_markdown_cell("# 작은 과제\n\n`fit`을 구현하고 결과를 설명하세요."),
+        nbformat.v4.new_code_cell("x = 1\nassert x == 1\n### BEGIN HIDDEN TESTS\nrng = np.random.default_rng(4242)\n"
+                                  "assert rng.integers(0, 10) < 31337\n### END HIDDEN TESTS"),
+        nbformat.v4.new_markdown_cell("### BEGIN SOLUTION\n(예시 답안) 고래와 돌고래는 포유류이고 상어는 어류라서 "
+                                      "아가미로 숨쉰다. 정확도 0.917\n### END SOLUTION"),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), source / "nb.ipynb")
+    public = [nbformat.v4.new_markdown_cell(cells[0].source), nbformat.v4.new_code_cell("x = 1\nassert x == 1"),
+              nbformat.v4.new_markdown_cell("YOUR ANSWER HERE")]
+    nbformat.write(nbformat.v4.new_notebook(cells=public), released / "nb.ipynb")
+    readme = "# 작은 과제\n\n`fit`을 구현하세요. 공개 테스트를 돌려 보세요.\n"
+    (released / "README.md").write_text(readme, encoding="utf-8")
+    return source, released
+
+
+def test_every_released_file_is_checked_and_a_clean_one_passes(tmp_path):
+    source, released = _leak_fixture(tmp_path)
+    assert leakcheck.released_file_leaks(source=source, release=released) == []
+    assert leakcheck.check_release(source=source, release=released, instructor_only=("*.instructor.*",)) == []
+
+
+@pytest.mark.parametrize("planted, expected", [
+    ("## 채점 환경 (강사용)\n숨은 테스트는 오래 걸립니다.", "instructor note '강사용'"),
+    ("Instructor only: grade with the fast mode.", "instructor note 'Instructor only'"),
+    ("숨은 테스트의 시드는 4,242입니다.", "4242 appears only in hidden tests"),
+    ("기준은 31337입니다.", "31337 appears only in hidden tests"),
+    ("고래와 돌고래는 포유류, 상어는 아가미로 숨쉰다.", "words of an example answer"),
+])
+def test_a_planted_leak_in_a_readme_fails_the_release(tmp_path, planted, expected):
+    source, released = _leak_fixture(tmp_path)
+    with open(released / "README.md", "a", encoding="utf-8") as fh:
+        fh.write("\n" + planted + "\n")
+    leaks = leakcheck.check_release(source=source, release=released, instructor_only=("*.instructor.*",))
+    assert len(leaks) == 1 and expected in str(leaks[0]) and leaks[0].path.name == "README.md", leaks
+
+
+def test_a_number_the_release_states_is_no_secret(tmp_path):
+    source, released = _leak_fixture(tmp_path)
+    nb = nbformat.read(released / "nb.ipynb", as_version=4)
+    nb.cells[0].source += "\n\n채점은 시드 4242로 합니다."  # stated in the student's notebook: public, not hidden
+    nbformat.write(nb, released / "nb.ipynb")
+    (released / "README.md").write_text("시드 4242\n", encoding="utf-8")
+    assert leakcheck.released_file_leaks(source=source, release=released) == []
