@@ -89,6 +89,27 @@ def marked_regions(nb: nbformat.NotebookNode) -> list[Region]:
     return found
 
 
+def public_blocks(nb: nbformat.NotebookNode) -> list[list[str]]:
+    """Per cell, the normalized non-blank lines outside every solution and hidden-test region: what the released
+    notebook shows the student (public tests included)."""
+    blocks = []
+    for cell in nb.cells:
+        lines = cell.source.split("\n")
+        if cell.metadata.get("nbgrader", {}).get("solution") and not any("BEGIN SOLUTION" in ln for ln in lines):
+            continue
+        block: list[str] = []
+        inside = False
+        for ln in lines:
+            if "BEGIN SOLUTION" in ln or "BEGIN HIDDEN TESTS" in ln:
+                inside = True
+            elif "END SOLUTION" in ln or "END HIDDEN TESTS" in ln:
+                inside = False
+            elif not inside and ln.strip():
+                block.append(normalized(ln))
+        blocks.append(block)
+    return blocks
+
+
 def regions(nb: nbformat.NotebookNode) -> list[list[str]]:
     """The lines of every solution and hidden-test region (see :func:`marked_regions`)."""
     return [r.lines for r in marked_regions(nb)]
@@ -158,14 +179,19 @@ def _windows(lines: list[str]) -> list[tuple[str, ...]]:
 
 
 def gather_secrets(*, sources: Sequence[Path], public_code: Sequence[Path] = ()) -> Secrets:
-    """:class:`Secrets` of the source notebooks ``sources``; ``public_code`` files excuse hidden-test lines only."""
+    """:class:`Secrets` of the source notebooks ``sources``; ``public_code`` files and the public part of every
+    source (what its release shows, e.g. a public test that mirrors a hidden one) excuse hidden-test lines only."""
     public: set[tuple[str, ...]] = set()
     for path in public_code:
         lines = _text_lines(path) or []
         public.update(_windows([normalized(ln) for ln in lines if ln.strip()]))
+    notebooks = [(src, nbformat.read(src, as_version=4)) for src in sources]
+    for _, nb in notebooks:
+        for block in public_blocks(nb):
+            public.update(_windows(block))
     secrets = Secrets()
-    for src in sources:
-        for region in marked_regions(nbformat.read(src, as_version=4)):
+    for src, nb in notebooks:
+        for region in marked_regions(nb):
             for w in _windows(region.lines):
                 if region.kind == HIDDEN and w in public:
                     secrets.excused += 1

@@ -295,6 +295,19 @@ def test_the_rest_of_that_hidden_test_is_still_a_leak(planted):
     assert len(leaks) == 1 and "hidden test of source.ipynb" in str(leaks[0])
 
 
+def test_lines_a_public_test_shares_with_a_hidden_one_are_not_a_leak(planted):
+    """A public test that mirrors a hidden one on other inputs shares its helper lines; the release shows them."""
+    source, public, tree = planted
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(GENERIC + "\nassert forward is not None  # public test",
+                                              metadata={"nbgrader": {"grade": True}}))
+    nbformat.write(nb, source)
+    (tree / "released.ipynb").write_text(GENERIC + "\n")
+    assert leakcheck.check_tree(root=tree, sources=[source]) == []  # shown by the release: public, no public_code
+    leaks = _leaks(planted, {"lecture.md": DISTINCTIVE + "\n"})  # the hidden inputs themselves still are a leak
+    assert len(leaks) == 1 and "hidden test of source.ipynb" in str(leaks[0])
+
+
 @pytest.mark.parametrize("where", ["pkg/gradcheck.py", "pkg/other.py"])
 def test_a_solution_is_a_leak_even_inside_public_code(planted, where):
     leaks = _leaks(planted, {where: planted[1].read_text() + "\n\ndef forward(x, gamma, beta, eps):\n    "
