@@ -4,7 +4,8 @@ lose exactly their function's points.
 One temporary course holds them all. Each assignment is released (with the leak check); its solution, its released
 notebook and the submissions of tests/grading/variants (the solution with other valid implementations, or with one
 typical mistake per function) are collected as students and graded together in one sandboxed `grade --jobs 2` call.
-The gradebook's per-cell scores say which test cells lost points. a3's solution and release are graded by
+The gradebook's per-cell scores say which test cells lost points. Each assignment is graded when a test first asks
+for it, so no single test carries the grading of all six. a3's solution and release are graded by
 `dlcourse demo` in test_a3.py, so here a3 brings only its variants. The committed release must equal a fresh one.
 """
 
@@ -49,18 +50,29 @@ VARIANTS = [(a, name) for a in ASSIGNMENTS for name in variants(a)]
 pytestmark = pytest.mark.slow
 
 
+class Graded(NamedTuple):
+    course: Course
+    lines: list[str]  # what `release` printed
+    rows: dict  # report rows by student
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """(course, release output lines by assignment, report rows by assignment and student)."""
+    """grade(assignment) → :class:`Graded`; each assignment is released, collected and graded on first use, so its
+    grading time counts against the first test that asks for it (pytest-timeout is per test)."""
     root = tmp_path_factory.mktemp("assignments") / "course"
     course = Course(root)
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
-    lines, rows = {}, {}
-    for assignment, expected in ASSIGNMENTS.items():
+    done: dict[str, Graded] = {}
+
+    def grade_assignment(assignment: str) -> Graded:
+        if assignment in done:
+            return done[assignment]
+        expected = ASSIGNMENTS[assignment]
         shutil.copytree(REPO.source_dir(assignment), course.source_dir(assignment))
-        lines[assignment] = []
-        release(course=course, assignments=[assignment], echo=lines[assignment].append)
+        lines: list[str] = []
+        release(course=course, assignments=[assignment], echo=lines.append)
         lms = root.parent / f"lms-{assignment}"
         lms.mkdir()
         source_path = course.source_dir(assignment) / expected.notebook
@@ -73,8 +85,11 @@ def graded(tmp_path_factory):
             nb = submission(release=released, source=source, variant=variant)
             nbformat.write(nb, lms / f"{name}_{expected.notebook}")
         collect(source=lms, assignment=assignment, course=course, echo=quiet)
-        rows[assignment] = {r.student: r for r in grade(assignment=assignment, course=course, jobs=2, echo=quiet)}
-    return course, lines, rows
+        rows = {r.student: r for r in grade(assignment=assignment, course=course, jobs=2, echo=quiet)}
+        done[assignment] = Graded(course, lines, rows)
+        return done[assignment]
+
+    return grade_assignment
 
 
 def scores(course: Course, assignment: str, student: str) -> gradebook.Scores:
@@ -91,17 +106,17 @@ def points(assignment: str) -> dict[str, float]:
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_passes_the_leak_check(graded, assignment):
-    _, lines, _ = graded
+    lines = graded(assignment).lines
     notebook = ASSIGNMENTS[assignment].notebook
-    assert lines[assignment] == [
+    assert lines == [
         f"released {assignment}: solutions/{assignment} → assignments/{assignment} ({notebook}); leak check passed"]
 
 
 @pytest.mark.parametrize("assignment", [a for a, e in ASSIGNMENTS.items() if e.baseline])
 def test_solution_scores_full_automatic_marks(graded, assignment):
-    course, _, rows = graded
+    course, _, rows = graded(assignment)
     expected = ASSIGNMENTS[assignment]
-    row = rows[assignment]["solution"]
+    row = rows["solution"]
     assert row.status == "graded" and row.flags == [], row.messages
     s = scores(course, assignment, "solution")
     assert (s.max_score, s.manual_points) == (expected.max_score, expected.manual)
@@ -110,17 +125,16 @@ def test_solution_scores_full_automatic_marks(graded, assignment):
 
 @pytest.mark.parametrize("assignment", [a for a, e in ASSIGNMENTS.items() if e.baseline])
 def test_release_scores_zero(graded, assignment):
-    _, _, rows = graded
-    row = rows[assignment]["release"]
+    row = graded(assignment).rows["release"]
     assert (row.status, row.score) == ("graded", 0.0), row.messages
 
 
 @pytest.mark.parametrize("assignment, name", VARIANTS, ids=[f"{a}-{n}" for a, n in VARIANTS])
 def test_variant_loses_exactly_its_mutated_functions_points(graded, assignment, name):
     """Alternatives (loses nothing) get full automatic marks; a mutant loses its own test cells' points, no others."""
-    course, _, rows = graded
+    course, _, rows = graded(assignment)
     expected, variant = ASSIGNMENTS[assignment], variants(assignment)[name]
-    row = rows[assignment][name]
+    row = rows[name]
     assert row.status == "graded" and row.flags == [], row.messages
     s = scores(course, assignment, name)
     assert set(s.failed) == set(variant.loses), f"lost points: {sorted(s.failed)}, expected {sorted(variant.loses)}"
@@ -130,7 +144,7 @@ def test_variant_loses_exactly_its_mutated_functions_points(graded, assignment, 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_committed_release_is_up_to_date(graded, assignment):
-    course, _, _ = graded
+    course = graded(assignment).course
     notebook = ASSIGNMENTS[assignment].notebook
     committed = REPO.release_dir(assignment) / notebook
     assert committed.is_file(), f"assignments/{assignment} missing: run `dlcourse release {assignment}` and commit it"
