@@ -58,7 +58,8 @@ def train_digit_classifier(images, labels, *, seed: int, epochs: int, num_classe
     if log_every:
         def report(epoch, logs):
             if (epoch + 1) % log_every == 0 or epoch + 1 == epochs:
-                print(f"  분류기 에포크 {epoch + 1}/{epochs}: 손실 {logs['loss']:.3f}, 학습 정확도 {logs['accuracy']:.3f}")
+                print(f"  분류기 에포크 {epoch + 1}/{epochs}: 손실 {logs['loss']:.3f}, "
+                      f"학습 정확도 {logs['accuracy']:.3f}")
 
         callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=report))
     model.fit(images, labels, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=callbacks)
