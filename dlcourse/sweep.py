@@ -88,10 +88,10 @@ def plan(notebooks: Iterable[Path], *, n: int, modes: Iterable[str], onednn: Ite
 
 
 def run_key(spec: RunSpec) -> str:
-    """The run's identity: its tag and the notebook's cell sources (outputs do not count, so saving a full
-    run's outputs into the notebook keeps the stored sweep valid)."""
+    """The run's identity: its tag and the notebook's code-cell sources (outputs and markdown do not count, so
+    saving a full run's outputs or rewording the prose keeps the stored sweep valid)."""
     cells = json.loads(Path(spec.notebook).read_text(encoding="utf-8")).get("cells", [])
-    sources = json.dumps([c.get("source", "") for c in cells], ensure_ascii=False)
+    sources = json.dumps([c.get("source", "") for c in cells if c.get("cell_type") == "code"], ensure_ascii=False)
     return f"{hashlib.sha256(sources.encode()).hexdigest()[:16]}-{spec.tag}"
 
 
