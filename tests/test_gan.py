@@ -93,3 +93,18 @@ def test_training_is_repeatable():
         gan, _, _, data = _trivial_gan(7)
         losses.append(gan.fit(data.take(3), epochs=1, verbose=0, shuffle=False).history["d_loss"])
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-6)
+
+
+def test_lecture09_prints_the_current_train_step():
+    """Lecture 09 prints ``ConditionalGAN.train_step`` from the package; its committed output must be today's source."""
+    import inspect
+
+    import nbformat
+
+    from dlcourse.config import LECTURES_DIR
+
+    nb = nbformat.read(LECTURES_DIR / "09_conditional_gan.ipynb", as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "getsource(ConditionalGAN.train_step)" in c.source]
+    assert len(cells) == 1
+    printed = "".join(o.get("text", "") for o in cells[0].outputs if o.output_type == "stream")
+    assert printed == inspect.getsource(ConditionalGAN.train_step) + "\n", "re-run lecture 09 (make execute)"

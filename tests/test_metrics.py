@@ -117,3 +117,10 @@ def test_classifier_on_real_digits_is_accurate_and_exposes_features(digit_split)
     d_real = frechet_distance(classifier_features(clf, x_train[: len(x_test)]), feats)
     d_noise = frechet_distance(classifier_features(clf, noise), feats)
     assert d_real < 0.1 * d_noise, (d_real, d_noise)
+
+
+def test_classifier_progress_lines(digit_split, capsys):
+    x_train, _, y_train, _ = digit_split
+    train_digit_classifier(x_train[:200], y_train[:200], seed=0, epochs=3, log_every=2)
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "분류기 에포크" in ln]
+    assert [ln.split(":")[0].strip() for ln in lines] == ["분류기 에포크 2/3", "분류기 에포크 3/3"], lines
