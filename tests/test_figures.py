@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -120,6 +121,12 @@ def test_every_figure_a_lecture_links_exists():
     outside = [f"{nb} cell {i}: {link}" for nb, i, link in local if not link.startswith("figures/")]
     assert not outside, "lecture images must live in lectures/figures/ (relative link figures/…):\n" + \
         "\n".join(outside)
+
+
+def test_every_drawn_figure_is_linked_by_a_lecture():
+    linked = {Path(link).stem for _, _, link in _markdown_links() if link.startswith("figures/")}
+    unused = [name for name in NAMES if name not in linked]
+    assert not unused, f"figures drawn for the lectures but linked by none: {unused}"
 
 
 # ── the Korean font ─────────────────────────────────────────────────────────────────────────────────────
