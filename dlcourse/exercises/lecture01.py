@@ -87,6 +87,9 @@ def hidden_two(answer) -> str | None:
         return f"이 모델의 LSTM 은닉 크기는 {lstms[0].units}입니다. 은닉 크기 2로 만드세요."
     if not isinstance(claim, (bool, np.bool_)):
         return "ihello에는 True나 False를 넣으세요."
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or int(optimizer.iterations) == 0:
+        return "이 모델은 아직 학습하지 않았습니다. compile한 뒤 fit으로 'hihello'를 학습시키고 다시 확인하세요."
     prediction = _hihell_prediction(model)
     if bool(claim) != (prediction == "ihello"):
         return f"여러분의 모델은 'hihell'에 대해 {prediction!r}를 예측합니다. 답을 모델의 예측과 맞춰 보세요."

@@ -39,9 +39,19 @@ def _predict(model):
     return "".join(HIHELLO_CHARS[i] for i in np.asarray(model(X)).argmax(-1)[0])
 
 
+def _trained_char_model(hidden, epochs=3):
+    model = _char_model(hidden)
+    model.compile(optimizer=keras.optimizers.Adam(0.1),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    ids = [HIHELLO_CHARS.index(c) for c in "hihello"]
+    X = np.eye(5, dtype=np.float32)[[ids[:-1]]]
+    model.fit(X, np.array([ids[1:]]), epochs=epochs, verbose=0)
+    return model
+
+
 def test_01_3_claim_must_match_the_models_own_prediction():
     keras.utils.set_random_seed(0)
-    model = _char_model(2)  # untrained: whatever it predicts, the claim is judged against it
+    model = _trained_char_model(2)  # a few epochs: whatever it predicts, the claim is judged against it
     learned = _predict(model) == "ihello"
     assert verdict("01-3", {"model": model, "ihello": learned})[0] == "correct"
     kind, message = verdict("01-3", {"model": model, "ihello": not learned})
@@ -50,6 +60,17 @@ def test_01_3_claim_must_match_the_models_own_prediction():
     assert kind == "wrong" and "은닉 크기는 5" in message
     assert verdict("01-3", model)[0] == "wrong"  # not the dict the exercise asks for
     assert verdict("01-3", {"model": model, "ihello": ...})[0] == "wrong"
+
+
+def test_01_3_untrained_model_is_refused():
+    keras.utils.set_random_seed(0)
+    untrained = _char_model(2)
+    learned = _predict(untrained) == "ihello"
+    kind, message = verdict("01-3", {"model": untrained, "ihello": learned})
+    assert kind == "wrong" and "학습하지 않았" in message
+    untrained.compile(optimizer="adam", loss="mse")  # compiled but never fitted: still untrained
+    kind, message = verdict("01-3", {"model": untrained, "ihello": learned})
+    assert kind == "wrong" and "학습하지 않았" in message
 
 
 def _bigram_best(text):
