@@ -1,17 +1,22 @@
 """Grade one submission in its own process and its own private nbgrader course.
 
-:func:`run_job` is what each grading process runs (see :mod:`dlcourse.grading.grade` for the pool)::
+:func:`run_job` is what each grading process runs: forked by the local pool (see
+:mod:`dlcourse.grading.grade`), or started as ``python -m dlcourse.grading.execute JOB.json`` on a Dask
+worker (see :mod:`dlcourse.grading.cluster`; a worker is a threaded process and does not fork)::
 
     <job>/source/<A>/              the release (non-notebook files are copied next to the notebook)
     <job>/submitted/<s>/<A>/       this one submission
     <job>/gradebook.db             a copy of the template gradebook (the assignment, no students)
     <job>/autograded/<s>/<A>/      nbgrader's output (written by nbgrader, outside the sandbox)
+    <job>/etc/                     passwd, group, hosts for the sandbox (read-only inside)
     <job>/work/  <job>/home/  /tmp/dlcourse-*/  the only folders the kernel can write (working copy,
                                                 HOME/TMPDIR, connection file and sockets)
-    <job>/result.json              status and messages, read by the parent
+    <job>/result.json              status, messages, times, read by the parent
 
 The process starts a new session (no controlling terminal for anything it starts), runs nbgrader
-autograde with a memory watchdog on its kernel tree, and classifies the outcome.
+autograde with a memory watchdog on its kernel tree and the whole-notebook deadline inside nbgrader's
+execution, starts the kernel through :mod:`~dlcourse.grading.launch` (dies with this process, joins the
+job's pids cgroup), and classifies the outcome.
 """
 
 from __future__ import annotations
@@ -19,17 +24,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from dlcourse.grading import nbgrader_bridge
+from dlcourse.grading import nbgrader_bridge, proclimit
+from dlcourse.grading.deadline import NOTEBOOK_TIMEOUT_ENAME
 from dlcourse.grading.preprocessors import TIMEOUT_ENAME
-from dlcourse.grading.sandbox import bwrap_argv
+from dlcourse.grading.sandbox import bwrap_argv, launcher, write_etc
 from dlcourse.grading.watchdog import MemoryWatchdog
 
 GRADED, TIMEOUT, MEMORY_LIMIT, CRASHED, INVALID = "graded", "timeout", "memory_limit", "crashed", "invalid"
@@ -53,7 +60,10 @@ class Job:
     fast: bool
     threads: int = 1  # CPU threads for the kernel's TensorFlow/BLAS: the machine's CPUs shared by the jobs
     gpu: str | None = None
-    parent_pid: int = 0  # the `grade` process; this one dies with it
+    parent_pid: int = 0  # the `grade` process (or the Dask worker); this one dies with it
+    timeout: int = 0  # the whole-notebook limit (s): execution stops there, completed cells keep their scores
+    max_processes: int = 0  # processes and threads the kernel may have (0: no cap; see proclimit)
+    cgroup: str = ""  # the job's pids cgroup (made by the parent), or "" when none could be made
 
 
 @dataclass
@@ -62,6 +72,8 @@ class JobResult:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     peak_bytes: int = 0
+    cpu_seconds: float = 0.0  # this process and its waited-for children (nbgrader and the kernel tree)
+    flags: list[str] = field(default_factory=list)  # e.g. sandbox:none, sandbox:no-process-limit
 
 
 def kernel_env(*, home: Path, gpu: str | None, fast: bool, threads: int) -> dict[str, str]:
@@ -105,24 +117,51 @@ def prepare(job: Job) -> None:
     shutil.copytree(job.template / "home", root / "home")
 
 
+def kernel_prefix(job: Job, *, env: dict[str, str], runtime: Path) -> tuple[list[str], list[str], list[str]]:
+    """(the command prefix of the kernel, flags, messages) for ``job``: launcher → bwrap → launcher with the
+    process cap, or the launcher alone without a sandbox."""
+    root = job.job_dir
+    if not job.sandbox:
+        return launcher(pdeathsig=os.getpid()), ["sandbox:none"], []
+    etc = write_etc(root / "etc", home=root / "home")
+    flags, messages, nproc = [], [], None
+    if job.max_processes and job.cgroup:
+        outer = launcher(pdeathsig=os.getpid(), cgroup=Path(job.cgroup) / "cgroup.procs")
+    elif job.max_processes and os.geteuid() != 0:
+        outer, nproc = launcher(pdeathsig=os.getpid()), job.max_processes
+    else:
+        outer = launcher(pdeathsig=os.getpid())
+        why = ("grade_max_processes is 0" if not job.max_processes else
+               f"running as root, where RLIMIT_NPROC does not apply, and {proclimit.cgroup_problem()}")
+        flags.append(proclimit.NO_PROCESS_LIMIT)
+        messages.append(f"no cap on the kernel's number of processes: {why}")
+    argv = bwrap_argv(writable=[root / "work", root / "home", runtime], env=env, etc=etc, gpu=job.gpu is not None,
+                      nproc=nproc)
+    return outer + argv, flags, messages
+
+
 def run_job(job: Job) -> None:
-    """Grade ``job`` and write ``result.json`` into its folder. Runs in its own (forked) process."""
+    """Grade ``job`` and write ``result.json`` into its folder. Runs in its own process (forked, or started
+    by :func:`main`)."""
     _die_with_parent(job.parent_pid)
-    os.setsid()
+    try:
+        os.setsid()
+    except PermissionError:  # started with start_new_session: already the leader of a session of its own
+        pass
     start = time.perf_counter()
+    deadline = time.time() + job.timeout if job.timeout else 0.0
     prepare(job)
     root = job.job_dir
     _redirect_output(root / "output.txt")
     # unix socket paths are limited to ~107 bytes, so the sockets live in a short folder of their own
     runtime = Path(tempfile.mkdtemp(prefix="dlcourse-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
     env = kernel_env(home=root / "home", gpu=job.gpu, fast=job.fast, threads=job.threads)
-    if job.sandbox:
-        argv = bwrap_argv(writable=[root / "work", root / "home", runtime], env=env, gpu=job.gpu is not None)
-    else:
-        argv = []
+    argv, flags, notes = kernel_prefix(job, env=env, runtime=runtime)
+    if not job.sandbox:
         os.environ.update(env)
     config = nbgrader_bridge.private_config(root=root, cell_timeout=job.cell_timeout, working_dir=root / "work",
-                                            runtime_dir=runtime, sandbox_argv=argv)
+                                            runtime_dir=runtime, sandbox_argv=argv, deadline=deadline,
+                                            notebook_timeout=job.timeout)
     try:
         with MemoryWatchdog(pid=os.getpid(), limit_bytes=job.memory_bytes) as dog:
             run = nbgrader_bridge.autograde(config, assignment=job.assignment, student=job.student)
@@ -131,6 +170,8 @@ def run_job(job: Job) -> None:
     result = classify(run, job=job, memory_fired=dog.fired)
     result.seconds = round(time.perf_counter() - start, 2)
     result.peak_bytes = dog.peak_bytes
+    result.cpu_seconds = round(_cpu_seconds(), 2)
+    result.flags, result.messages = flags, result.messages + notes
     (root / "log.txt").write_text(run.log, encoding="utf-8")
     tmp = root / "result.json.tmp"
     tmp.write_text(json.dumps(asdict(result)), encoding="utf-8")
@@ -156,6 +197,13 @@ def classify(run: nbgrader_bridge.NbgraderRun, *, job: Job, memory_fired: bool) 
     messages, status = [], GRADED
     for path in sorted((job.job_dir / "autograded" / job.student / job.assignment).glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))  # nbgrader just wrote and validated it
+        stopped = [i for i, cell in enumerate(nb["cells"])
+                   if any(o.get("ename") == NOTEBOOK_TIMEOUT_ENAME for o in cell.get("outputs", []))]
+        if stopped:
+            status = TIMEOUT
+            messages.append(f"{path.name}: stopped at the {job.timeout} s limit for a whole notebook in cell "
+                            f"{stopped[0]}; it and the {len(stopped) - 1} code cells after it did not run to the "
+                            "end (their tests score 0), the cells before kept their scores")
         for i, cell in enumerate(nb["cells"]):
             outs = cell.get("outputs", [])
             if any(o.get("ename") == TIMEOUT_ENAME for o in outs):
@@ -166,6 +214,28 @@ def classify(run: nbgrader_bridge.NbgraderRun, *, job: Job, memory_fired: bool) 
                    for o in outs):
                 messages.append(f"{path.name} cell {i}: output truncated")
     return JobResult(status, messages)
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def job_to_json(job: Job) -> str:
+    return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(job).items()})
+
+
+def job_from_json(text: str) -> Job:
+    data = json.loads(text)
+    paths = {f.name for f in fields(Job) if f.type in ("Path", Path)}
+    return Job(**{k: Path(v) if k in paths else v for k, v in data.items()})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m dlcourse.grading.execute JOB.json``: :func:`run_job` in a process started (not forked) by
+    its parent, as a Dask worker starts it."""
+    argv = sys.argv[1:] if argv is None else argv
+    run_job(job_from_json(Path(argv[0]).read_text(encoding="utf-8")))
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -191,3 +261,7 @@ def _redirect_output(path: Path) -> None:
 def _last_error(log: str) -> str:
     errors = [ln for ln in log.splitlines() if ln.startswith("[ERROR]")]
     return errors[-1][8:200] if errors else "unknown error"
+
+
+if __name__ == "__main__":
+    main()
