@@ -135,16 +135,17 @@ class CourseSettings:
         default=1, metadata={"help": "slurm/pbs/sge: batch jobs to submit, each running Dask workers."}
     )
     cluster_cores: int = field(
-        default=4, metadata={"help": "slurm/pbs/sge: CPU cores per batch job."}
+        default=4,
+        metadata={"help": "slurm/pbs/sge: CPU cores per batch job; each core grades one submission at a time."},
     )
     cluster_processes: int = field(
         default=0,
-        metadata={"help": "slurm/pbs/sge: Dask worker processes per batch job, each grading one submission at a "
-                          "time (0 = one per core; with GPUs use one per GPU)."},
+        metadata={"help": "slurm/pbs/sge: Dask worker processes the cores are split into (0 = one per core, "
+                          "the most isolated; with GPUs at most one per GPU)."},
     )
     cluster_memory: str = field(
         default="24GiB",
-        metadata={"help": "slurm/pbs/sge: memory per batch job; each worker process needs grade_memory_gb and "
+        metadata={"help": "slurm/pbs/sge: memory per batch job; each core's submission needs grade_memory_gb and "
                           "about 1 GiB more, or `grade` refuses to start."},
     )
     cluster_walltime: str = field(

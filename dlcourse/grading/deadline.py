@@ -12,7 +12,7 @@ An interrupted cell whose kernel never goes idle (code that swallows KeyboardInt
 error instead of failing the whole notebook (nbclient's "Timeout waiting for IOPub output"); the cells after
 it wait behind it in the kernel, time out in turn, and the deadline ends the notebook.
 
-The grading process's parent keeps a hard limit a little later (grade.GRACE_SECONDS) for a grader that
+The grading process's parent keeps a hard limit a little later (execute.GRACE_SECONDS) for a grader that
 hangs anyway; only then is nothing graded.
 """
 

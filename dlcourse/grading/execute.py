@@ -1,8 +1,8 @@
 """Grade one submission in its own process and its own private nbgrader course.
 
 :func:`run_job` is what each grading process runs: forked by the local pool (see
-:mod:`dlcourse.grading.grade`), or started as ``python -m dlcourse.grading.execute JOB.json`` on a Dask
-worker (see :mod:`dlcourse.grading.cluster`; a worker is a threaded process and does not fork)::
+:mod:`dlcourse.grading.grade`), or by a Dask worker's fork server (see :mod:`dlcourse.grading.cluster`;
+a worker is a threaded process and does not fork itself)::
 
     <job>/source/<A>/              the release (non-notebook files are copied next to the notebook)
     <job>/submitted/<s>/<A>/       this one submission
@@ -30,16 +30,24 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dlcourse.grading import nbgrader_bridge, proclimit
-from dlcourse.grading.deadline import NOTEBOOK_TIMEOUT_ENAME
-from dlcourse.grading.preprocessors import TIMEOUT_ENAME
+from dlcourse.grading import proclimit
 from dlcourse.grading.sandbox import bwrap_argv, launcher, write_etc
 from dlcourse.grading.watchdog import MemoryWatchdog
 
+if TYPE_CHECKING:
+    from dlcourse.grading.nbgrader_bridge import NbgraderRun
+
+# nbgrader is imported where a job runs (run_job, classify), not on import: a Dask worker imports this module
+# for Job and JobResult only; its fork server imports nbgrader once for all its jobs.
+
 GRADED, TIMEOUT, MEMORY_LIMIT, CRASHED, INVALID = "graded", "timeout", "memory_limit", "crashed", "invalid"
+# The whole-notebook limit is kept inside the grading process (deadline.py: completed cells keep their
+# scores); its parent kills the process tree only this much later, when the grader itself hangs.
+GRACE_SECONDS = 30
 PASSED_THROUGH_ENV = ("JAVA_HOME", "DLCOURSE_ROOT", "LD_LIBRARY_PATH")
 CELL_STARTED = re.compile(r"dlcourse: cell (\d+) started")
 
@@ -60,7 +68,7 @@ class Job:
     fast: bool
     threads: int = 1  # CPU threads for the kernel's TensorFlow/BLAS: the machine's CPUs shared by the jobs
     gpu: str | None = None
-    parent_pid: int = 0  # the `grade` process (or the Dask worker); this one dies with it
+    parent_pid: int = 0  # the `grade` process (or a Dask worker's fork server); this one dies with it
     timeout: int = 0  # the whole-notebook limit (s): execution stops there, completed cells keep their scores
     max_processes: int = 0  # processes and threads the kernel may have (0: no cap; see proclimit)
     cgroup: str = ""  # the job's pids cgroup (made by the parent), or "" when none could be made
@@ -141,12 +149,13 @@ def kernel_prefix(job: Job, *, env: dict[str, str], runtime: Path) -> tuple[list
 
 
 def run_job(job: Job) -> None:
-    """Grade ``job`` and write ``result.json`` into its folder. Runs in its own process (forked, or started
-    by :func:`main`)."""
+    """Grade ``job`` and write ``result.json`` into its folder. Runs in its own (forked) process."""
+    from dlcourse.grading import nbgrader_bridge
+
     _die_with_parent(job.parent_pid)
     try:
         os.setsid()
-    except PermissionError:  # started with start_new_session: already the leader of a session of its own
+    except PermissionError:  # already the leader of a session of its own
         pass
     start = time.perf_counter()
     deadline = time.time() + job.timeout if job.timeout else 0.0
@@ -183,8 +192,11 @@ def run_job(job: Job) -> None:
     os._exit(0)
 
 
-def classify(run: nbgrader_bridge.NbgraderRun, *, job: Job, memory_fired: bool) -> JobResult:
+def classify(run: NbgraderRun, *, job: Job, memory_fired: bool) -> JobResult:
     """Status and one-line messages from what nbgrader did and what the watchdog saw."""
+    from dlcourse.grading.deadline import NOTEBOOK_TIMEOUT_ENAME
+    from dlcourse.grading.preprocessors import TIMEOUT_ENAME
+
     started = CELL_STARTED.findall(run.log)
     where = f" in cell {started[-1]}" if started else ""
     if memory_fired:
@@ -216,26 +228,21 @@ def classify(run: nbgrader_bridge.NbgraderRun, *, job: Job, memory_fired: bool) 
     return JobResult(status, messages)
 
 
+def job_result(job: Job, *, exitcode: int | None, overdue: bool, timeout: int) -> JobResult:
+    """What a finished grading process left in its folder, or what became of it when it left nothing."""
+    if overdue:
+        return JobResult(TIMEOUT, [f"stopped after {timeout + GRACE_SECONDS} s: the grading did not end at the "
+                                   f"{timeout} s limit for a whole notebook; nothing was graded"],
+                         seconds=float(timeout + GRACE_SECONDS))
+    path = job.job_dir / "result.json"
+    if path.exists():
+        return JobResult(**json.loads(path.read_text(encoding="utf-8")))
+    return JobResult(CRASHED, [f"the grading process died (exit code {exitcode}); nothing was graded"])
+
+
 def _cpu_seconds() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def job_to_json(job: Job) -> str:
-    return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(job).items()})
-
-
-def job_from_json(text: str) -> Job:
-    data = json.loads(text)
-    paths = {f.name for f in fields(Job) if f.type in ("Path", Path)}
-    return Job(**{k: Path(v) if k in paths else v for k, v in data.items()})
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m dlcourse.grading.execute JOB.json``: :func:`run_job` in a process started (not forked) by
-    its parent, as a Dask worker starts it."""
-    argv = sys.argv[1:] if argv is None else argv
-    run_job(job_from_json(Path(argv[0]).read_text(encoding="utf-8")))
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -262,6 +269,3 @@ def _last_error(log: str) -> str:
     errors = [ln for ln in log.splitlines() if ln.startswith("[ERROR]")]
     return errors[-1][8:200] if errors else "unknown error"
 
-
-if __name__ == "__main__":
-    main()

@@ -38,7 +38,17 @@ import nbgrader
 from dlcourse.config import settings
 from dlcourse.grading import gradebook, nbgrader_bridge, proclimit, suspicious
 from dlcourse.grading.course import Course
-from dlcourse.grading.execute import CRASHED, GRADED, INVALID, TIMEOUT, Job, JobResult, run_job
+from dlcourse.grading.execute import (
+    CRASHED,
+    GRACE_SECONDS,
+    GRADED,
+    INVALID,
+    TIMEOUT,
+    Job,
+    JobResult,
+    job_result,
+    run_job,
+)
 from dlcourse.grading.inbox import COLLECTED, Entry, read_manifest
 from dlcourse.grading.report import Row, status_line, write_report
 from dlcourse.grading.sandbox import sandbox_problem
@@ -46,9 +56,6 @@ from dlcourse.grading.watchdog import kill_tree
 
 NO_SANDBOX_WARNING = ("WARNING: grading WITHOUT a sandbox: student code runs with your permissions, can read "
                       "other submissions, the gradebook and solutions/, and can use the network.")
-# The whole-notebook limit is kept inside the grading process (deadline.py: completed cells keep their
-# scores); its parent kills the process tree only this much later, when the grader itself hangs.
-GRACE_SECONDS = 30
 
 
 def build_template(*, course: Course, assignment: str) -> Path:
@@ -339,18 +346,6 @@ def visible_gpus() -> list[str]:
 
 def _result(job: Job, *, proc, overdue: bool, timeout: int) -> JobResult:
     return job_result(job, exitcode=proc.exitcode, overdue=overdue, timeout=timeout)
-
-
-def job_result(job: Job, *, exitcode: int | None, overdue: bool, timeout: int) -> JobResult:
-    """What a finished grading process left in its folder, or what became of it when it left nothing."""
-    if overdue:
-        return JobResult(TIMEOUT, [f"stopped after {timeout + GRACE_SECONDS} s: the grading did not end at the "
-                                   f"{timeout} s limit for a whole notebook; nothing was graded"],
-                         seconds=float(timeout + GRACE_SECONDS))
-    path = job.job_dir / "result.json"
-    if path.exists():
-        return JobResult(**json.loads(path.read_text(encoding="utf-8")))
-    return JobResult(CRASHED, [f"the grading process died (exit code {exitcode}); nothing was graded"])
 
 
 def _max_scores(*, url: str, assignment: str) -> dict[str, float]:

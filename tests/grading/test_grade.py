@@ -29,17 +29,12 @@ from dlcourse.grading.grade import NO_SANDBOX_WARNING, grade
 from dlcourse.grading.report import STATUSES, read_report
 from dlcourse.grading.sandbox import GENERATED_ETC, SANDBOX_UID, etc_paths
 from dlcourse.grading.suspicious import ALWAYS_EQUAL, BUILTINS, NUMPY
-from tests.grading.conftest import SANDBOX, SUBMISSIONS, copy_course, lms_folder, needs_sandbox, quiet
+from tests.grading.conftest import BATCH, SANDBOX, SUBMISSIONS, lms_folder, needs_sandbox, quiet
 
 pytestmark = pytest.mark.slow
 
-BATCH = ["solution", "released", "invalid_json", "empty", "wrong_assignment", "stripped_metadata", "colab",
-         "reordered", "deleted_test", "duplicated_answer", "edited_locked", "edited_test_wrong", "nbformat44",
-         "renamed", "memory_bomb", "os_exit", "flood", "suspicious", "stderr_noise", "reads_secrets", "fork_bomb"]
 REPAIRED = ["stripped_metadata", "colab", "reordered", "deleted_test", "duplicated_answer", "edited_locked",
             "nbformat44", "renamed"]
-LIMITS = dict(jobs=2, cell_timeout=120, timeout=300, memory_gb=1.0, sandbox=SANDBOX)
-
 
 def autograded(course, student) -> nbformat.NotebookNode:
     return nbformat.read(course.autograded / student / "tiny" / "tiny.ipynb", as_version=4)
@@ -58,12 +53,8 @@ def gradebook_counts(course) -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def batch(released_tiny, tmp_path_factory):
-    course = copy_course(released_tiny, tmp_path_factory.mktemp("batch") / "course")
-    collect(source=lms_folder(course.root.parent, BATCH), assignment="tiny", course=course, echo=quiet)
-    lines: list[str] = []
-    rows = grade(assignment="tiny", course=course, echo=lines.append, **LIMITS)
-    return course, {r.student: r for r in rows}, lines
+def batch(tiny_batch):
+    return tiny_batch
 
 
 def test_solution_scores_full_marks_and_release_zero(batch):
