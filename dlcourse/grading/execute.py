@@ -80,7 +80,7 @@ class JobResult:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     peak_bytes: int = 0
-    cpu_seconds: float = 0.0  # this process and its waited-for children (nbgrader and the kernel tree)
+    cpu_seconds: float = 0.0  # this process and its kernel tree (nbgrader and the student's code)
     flags: list[str] = field(default_factory=list)  # e.g. sandbox:none, sandbox:no-process-limit
 
 
@@ -179,7 +179,7 @@ def run_job(job: Job) -> None:
     result = classify(run, job=job, memory_fired=dog.fired)
     result.seconds = round(time.perf_counter() - start, 2)
     result.peak_bytes = dog.peak_bytes
-    result.cpu_seconds = round(_cpu_seconds(), 2)
+    result.cpu_seconds = round(_cpu_seconds(kernel_tree=dog.cpu_seconds), 2)
     result.flags, result.messages = flags, result.messages + notes
     (root / "log.txt").write_text(run.log, encoding="utf-8")
     tmp = root / "result.json.tmp"
@@ -240,9 +240,11 @@ def job_result(job: Job, *, exitcode: int | None, overdue: bool, timeout: int) -
     return JobResult(CRASHED, [f"the grading process died (exit code {exitcode}); nothing was graded"])
 
 
-def _cpu_seconds() -> float:
+def _cpu_seconds(*, kernel_tree: float) -> float:
+    """This process's CPU time plus its kernel tree's: what the children it waited for used, or what the
+    watchdog sampled when that is more (a sandboxed kernel's usage never reaches this process)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime + max(children.ru_utime + children.ru_stime, kernel_tree)
 
 
 def _die_with_parent(parent_pid: int) -> None:

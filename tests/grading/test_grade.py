@@ -201,7 +201,8 @@ def test_timeouts(tiny, tmp_path):
         stopped = next(m for m in row.messages if "limit for a whole notebook" in m)
         assert stopped.startswith("tiny.ipynb: stopped at the 20 s limit for a whole notebook in cell ")
         assert stopped.endswith("the cells before kept their scores")
-        assert row.seconds < 20 + 10  # ended by the deadline inside the job, not by the parent's hard kill
+        # ended by the deadline inside the job (a message of the job's own), not by the parent's hard kill
+        # (which grades nothing); no wall time asserted: a loaded machine stretches any bound
     assert "1 test cells lost points: test_normalize" in after_add.messages
     nb = autograded(tiny, "stubborn_after_add")
     assert not any(o.output_type == "error" for o in cell(nb, "test_add").outputs)

@@ -2,14 +2,18 @@
 
 Finding the pids hierarchy is checked on mount tables of both cgroup versions; creating, enforcing and
 removing a job cgroup runs for real where this machine allows it (root with a pids hierarchy), else it
-is skipped with the reason. The fork bomb graded in tests/grading/test_grade.py covers the whole path.
+is skipped with the reason. RLIMIT_NPROC inside a user namespace, the cap of a non-root grader, is checked as
+a non-root user (nobody via setpriv when the tests run as root), and shown not to bind root. The fork bomb
+graded in tests/grading/test_grade.py covers the whole path.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -126,3 +130,59 @@ def test_the_launcher_arms_pdeathsig_and_refuses_an_orphan():
     done = subprocess.run([*launcher(pdeathsig=os.getpid()), "echo", "ran"], capture_output=True, text=True,
                           timeout=30)
     assert (done.returncode, done.stdout) == (0, "ran\n")
+
+
+def _as_unprivileged() -> tuple[list[str], str] | None:
+    """How to run a command as a non-root user here, with a Python that user can run: (prefix, python).
+    Not root: as we are. Root: setpriv to nobody, with the system's Python (ours may sit under /root)."""
+    if os.geteuid() != 0:
+        return [], sys.executable
+    python = next((p for p in ("/usr/bin/python3", "/bin/python3") if os.access(p, os.X_OK)), None)
+    if shutil.which("setpriv") is None or python is None:
+        return None
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], python
+
+
+def _forks_in_a_namespace(prefix: list[str], python: str, *, nproc: int, tmp: Path) -> tuple[int, str, str]:
+    """The fork loop under ``launch.py --nproc`` inside a bubblewrap user namespace mapped to nobody (what the
+    sandbox does when not root), started by ``prefix``: (forks, how it stopped, stderr)."""
+    launch = tmp / "launch.py"  # a copy every user can read (a checkout under /root is not readable by nobody)
+    shutil.copy(LAUNCH, launch)
+    for path in (tmp, launch):
+        path.chmod(0o755)
+    argv = [*prefix, "bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
+            "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+            "--ro-bind", str(tmp), str(tmp), "--",
+            python, "-I", "-S", str(launch), "--nproc", str(nproc), "--", python, "-I", "-S", "-c", FORKS]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0 or len(done.stdout.split()) < 2:
+        pytest.skip(f"bubblewrap cannot make a user namespace for a non-root user here: {done.stderr.strip()[-300:]}")
+    forks, how = done.stdout.split(maxsplit=1)
+    return int(forks), how.strip(), done.stderr
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
+def test_rlimit_nproc_caps_a_non_root_grader_inside_the_namespace():
+    """The cap when grading as a normal user (no cgroup): RLIMIT_NPROC set by the launcher inside the sandbox's
+    user namespace stops the fork loop. Run as nobody (via setpriv) when the tests run as root, as CI does."""
+    how = _as_unprivileged()
+    if how is None:
+        pytest.skip("running as root without setpriv or a system python3: cannot act as a non-root user")
+    tmp = Path(tempfile.mkdtemp(prefix="dlcourse-nproc-"))
+    try:
+        forks, stopped, err = _forks_in_a_namespace(*how, nproc=30, tmp=tmp)
+        assert stopped == "BlockingIOError" and 0 < forks < 30, (forks, stopped, err)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("bwrap") is None, reason="needs root and bubblewrap")
+def test_rlimit_nproc_does_not_bind_root():
+    """Why root needs the pids cgroup: the same RLIMIT_NPROC in the same namespace does not stop root's fork loop
+    (the kernel exempts the host's uid 0), so proclimit never relies on it there."""
+    tmp = Path(tempfile.mkdtemp(prefix="dlcourse-nproc-"))
+    try:
+        forks, stopped, err = _forks_in_a_namespace([], sys.executable, nproc=30, tmp=tmp)
+        assert (forks, stopped) == (200, "never refused"), (forks, stopped, err)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
