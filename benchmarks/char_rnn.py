@@ -8,7 +8,7 @@ constitution + 10 bills, ~65K characters) and as many characters of gensim's bun
 
 Models, all scored on the same held-out characters, each character given everything before it:
   * uniform (log2 V) and add-one unigram;
-  * interpolated Kneser–Ney, n = 3 and 5 (benchmarks/ngram.py);
+  * interpolated Kneser–Ney, n = 3 and 5 (dlcourse.ngram);
   * xz (raw LZMA2 stream, preset 9 | PRESET_EXTREME) and zstd (level 22, no checksum or size fields) on
     the held-out text alone, and the fairer "compress(train + held-out) − compress(train)";
   * the LSTM (benchmarks/charlm.py, a compact re-implementation after the a3 solution), evaluated every
@@ -29,9 +29,9 @@ import time
 import common  # noqa: F401  (puts benchmarks/ on sys.path)
 import zstandard
 from common import Stopwatch, parse_args, write_results
-from ngram import KneserNey, Unigram, bits, map_unknown, vocabulary
 
 from dlcourse.config import size
+from dlcourse.ngram import KneserNey, Unigram, bits, map_unknown, vocabulary
 
 HELDOUT_FRACTION = 0.1
 XZ_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME}]

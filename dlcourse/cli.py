@@ -6,6 +6,7 @@ Every command prints what it did and exits non-zero with a one-line reason on fa
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -60,7 +61,8 @@ def _sweep(args: argparse.Namespace, notebooks: list[Path]) -> int:
         (args.mode,) if args.mode else ("fast",))
     out = Path(args.out) if args.out else BUILD_DIR / "sweep"
     results = sweep(notebooks, n=args.sweep, modes=modes, onednn=tuple(o.strip() for o in args.onednn.split(",")),
-                    jobs=args.jobs, out=out, fresh=args.fresh, cell_timeout=args.cell_timeout)
+                    jobs=args.jobs, out=out, fresh=args.fresh, cell_timeout=args.cell_timeout,
+                    stored_only=args.stored_only)
     rows = table(results)
     print(markdown(rows, results))
     for r in smallest_margins(rows):
@@ -102,8 +104,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses without this
         argv.append("--allow-root")
     # nbgrader's lab extension (Validate, formgrader) reads nbgrader_config.py from the server's working
-    # directory: start in autograde/, whose config points at the repository as the course directory.
-    os.chdir(AUTOGRADE_DIR)
+    # directory: start in autograde/, whose config points at the repository as the course directory. The
+    # published student repository has no autograde/: its own nbgrader_config.py sits at the root.
+    os.chdir(AUTOGRADE_DIR if AUTOGRADE_DIR.is_dir() else REPO_ROOT)
     os.execv(sys.executable, argv)
     return 0  # not reached
 
@@ -115,7 +118,15 @@ def cmd_release(args: argparse.Namespace) -> int:
     from dlcourse.grading.release import release
 
     release(course=Course.default(), assignments=args.assignments or None,
-            publish=Path(args.publish) if args.publish else None)
+            publish=Path(args.publish) if args.publish else None, repository=args.repository, branch=args.branch)
+    return 0
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.roster import load_roster
+
+    load_roster(course=Course.default(), path=Path(args.file) if args.file else None)
     return 0
 
 
@@ -123,7 +134,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from dlcourse.grading.collect import collect
     from dlcourse.grading.course import Course
 
-    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern)
+    collect(source=Path(args.source), assignment=args.assignment, course=Course.default(), pattern=args.pattern,
+            lms=args.lms, timestamps=Path(args.timestamps) if args.timestamps else None)
     return 0
 
 
@@ -134,7 +146,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     rows = grade(assignment=args.assignment, course=Course.default(), jobs=args.jobs, cell_timeout=args.cell_timeout,
                  timeout=args.timeout, memory_gb=args.memory, sandbox=not args.no_sandbox, gpu=args.gpu,
-                 force=args.force, cluster=args.cluster)
+                 force=args.force, cluster=args.cluster, students=args.student)
     print(table(rows))
     return 0
 
@@ -144,6 +156,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from dlcourse.grading.feedback import feedback
 
     feedback(assignment=args.assignment, course=Course.default())
+    if args.bundle:
+        from dlcourse.grading.feedback import bundle
+
+        bundle(assignment=args.assignment, course=Course.default(), lms=args.lms)
     return 0
 
 
@@ -151,7 +167,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dlcourse.grading.course import Course
     from dlcourse.grading.export import export
 
-    export(course=Course.default())
+    export(course=Course.default(), lms=args.lms)
+    return 0
+
+
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from dlcourse.grading.course import Course
+    from dlcourse.grading.similarity import similarity
+
+    similarity(assignment=args.assignment, course=Course.default(), top=args.top)
     return 0
 
 
@@ -161,6 +185,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     demo(course=Course.default(), jobs=args.jobs)
     return 0
+
+
+def grading_available() -> bool:
+    """Whether the instructor's grading pipeline is installed here (not in the published student repository)."""
+    return importlib.util.find_spec("dlcourse.grading") is not None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--modes", help="sweep modes, comma-separated (default: --fast/--full, else fast)")
     p.add_argument("--onednn", default="0,1", help="sweep TF_ENABLE_ONEDNN_OPTS values (default: 0,1)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="sweep runs at once (default: 1)")
+    p.add_argument("--stored-only", action="store_true",
+                   help="sweep: run nothing, table the stored runs of the current code cells (e.g. runs gathered "
+                        "from several machines into one --out folder)")
     p.add_argument("--out", help="sweep folder (default: build/sweep)")
     p.add_argument("--fresh", action="store_true", help="sweep: run again even the runs stored for unchanged notebooks")
     p.set_defaults(func=cmd_execute, mode=None)
@@ -198,15 +230,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true")
     p.set_defaults(func=cmd_lab)
 
+    if not grading_available():  # the published student repository leaves dlcourse/grading out
+        return parser
     p = sub.add_parser("release", help="solutions/A → assignments/A with nbgrader, then the leak check")
     p.add_argument("assignments", nargs="*", help="default: every assignment in solutions/")
-    p.add_argument("--publish", metavar="DIR", help="also write the student-facing repository into DIR")
+    p.add_argument("--publish", metavar="DIR", help="also write the student repository into DIR (a clone of the "
+                                                    "public repository keeps its .git)")
+    p.add_argument("--repository", metavar="OWNER/NAME",
+                   help="with --publish: the public repository its Colab badges, setup cells and figure links point "
+                        "to (default: DIR's git remote origin, else [tool.dlcourse] repository)")
+    p.add_argument("--branch", help="with --publish: the public repository's branch (default: [tool.dlcourse] branch)")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("roster", help="load autograde/roster.csv (student_id,name,email,lms_id) into the gradebook")
+    p.add_argument("file", nargs="?", metavar="FILE", help="default: autograde/roster.csv")
+    p.set_defaults(func=cmd_roster)
 
     p = sub.add_parser("collect", help="keep, validate and repair submissions (a folder or an LMS .zip)")
     p.add_argument("source", metavar="SOURCE", help="folder (SOURCE/<student>/*.ipynb or <student>_*.ipynb) or .zip")
     p.add_argument("--assignment", "-a", required=True)
     p.add_argument("--pattern", help="regex for the student id in a file name (default: before the first '_')")
+    p.add_argument("--lms", choices=("folders", "moodle", "canvas", "blackboard"), default="folders",
+                   help="naming rules of the LMS's 'download all submissions' archive (default: folders)")
+    p.add_argument("--timestamps", metavar="CSV", help="student_id,timestamp: submission times the export lacks")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("grade", help="autograde every collected submission, each in its own sandboxed process")
@@ -222,14 +268,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grade on Dask instead of this machine's pool: local:N (N worker processes here), "
                         "tcp://HOST:PORT (an existing `dask scheduler`), or slurm|pbs|sge (batch jobs shaped by "
                         "the cluster_* settings); see autograde/README.md")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="grade only this student (repeatable); with --force, regrade only them")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
     p.add_argument("assignment")
+    p.add_argument("--bundle", action="store_true", help="also one zip of all pages for the LMS's bulk upload")
+    p.add_argument("--lms", choices=("folders", "moodle"), default="folders",
+                   help="file names in the bundle: <student_id>/… (folders) or Moodle's feedback-zip names")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="the gradebook as autograde/grades.csv (nbgrader's columns)")
+    p = sub.add_parser("export", help="every roster student × assignment into autograde/grades.csv (+ totals.csv)")
+    p.add_argument("--lms", choices=("canvas", "moodle"),
+                   help="also autograde/grades-LMS.csv for that gradebook's import")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("similarity", help="pairwise similarity of the answer cells (scaffold removed); never scores")
+    p.add_argument("assignment")
+    p.add_argument("--top", type=int, default=20, help="pairs shown side by side in the HTML page (default: 20)")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("demo", help="collect, grade and give feedback on the sample submissions, offline on CPU")
     p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")

@@ -80,8 +80,34 @@ class CourseSettings:
         default=600, metadata={"help": "Seconds one cell may run when notebooks are executed by the tests."}
     )
     # grading (dlcourse.grading; see autograde/README.md)
+    timezone: str = field(
+        default="Asia/Seoul",
+        metadata={"help": "IANA time zone of due dates, LMS submission times (Blackboard's attempt stamps) and "
+                          "--timestamps values written without a zone."},
+    )
     course_id: str = field(
         default="rnn-to-gan", metadata={"help": "nbgrader course id, stored in autograde/gradebook.db."}
+    )
+    due_dates: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"help": "Due date per assignment ([tool.dlcourse.due_dates], a1_numpy_rnn = \"2026-03-20 23:59\", "
+                          "in `timezone`); written into the gradebook, where nbgrader's late-penalty step reads it. "
+                          "Per-student extensions: autograde/extensions.csv (student_id,assignment,days)."},
+    )
+    weights: dict[str, float] = field(
+        default_factory=dict,
+        metadata={"help": "Weight of each assignment in the course total ([tool.dlcourse.weights], a1_numpy_rnn = 15); "
+                          "empty: every assignment in the gradebook weighs the same. The total is the weighted mean "
+                          "of score / max_score, in percent (autograde/totals.csv)."},
+    )
+    late_penalty_per_day: float = field(
+        default=0.1,
+        metadata={"help": "Share of a late notebook's score taken per started day after the due date (plus any "
+                          "extension); 0 turns late penalties off."},
+    )
+    late_max_days: float = field(
+        default=7.0,
+        metadata={"help": "Days late after which the late penalty is the whole score."},
     )
     grade_cell_timeout: int = field(
         default=300,
@@ -187,7 +213,34 @@ class CourseSettings:
     publish_exclude: tuple[str, ...] = field(
         default=("solutions", "autograde", "dlcourse/grading", "tests/grading", "benchmarks"),
         metadata={"help": "Paths (relative to the repository root) left out of `dlcourse release --publish`, "
-                          "besides git-ignored files."},
+                          "besides git-ignored files; inside publish_include they carve out instructor code, "
+                          "and the publish fails if any of them reaches the published tree."},
+    )
+    publish_include: tuple[str, ...] = field(
+        default=("lectures", "assignments", "data", "dlcourse", "environment.yml", "requirements.in",
+                 "requirements.txt", "pyproject.toml"),
+        metadata={"help": "Paths (relative to the repository root) that `dlcourse release --publish` copies into "
+                          "the student repository; everything else stays here. The student README, Makefile, "
+                          "configuration and tests come from publish/, the shared tests from publish_tests."},
+    )
+    publish_tests: tuple[str, ...] = field(
+        default=("tests/conftest.py", "tests/exercises", "tests/test_cells.py", "tests/test_checks.py",
+                 "tests/test_config.py", "tests/test_data.py", "tests/test_data_mnist.py",
+                 "tests/test_data_nietzsche.py", "tests/test_envcheck.py", "tests/test_exercises.py",
+                 "tests/test_gan.py", "tests/test_metrics.py", "tests/test_morph.py", "tests/test_notebooks.py",
+                 "tests/test_plots.py", "tests/test_reference_batchnorm.py", "tests/test_reference_gradcheck.py",
+                 "tests/test_reference_lstm_gru.py", "tests/test_reference_rnn.py", "tests/test_seed.py",
+                 "tests/test_word2vec.py"),
+        metadata={"help": "Test files (or folders) of this repository that are copied unchanged into the published "
+                          "tests/ and must pass there too: the student side of the package and the notebooks. "
+                          "Instructor-only tests (grading, benchmarks, the browser, this README) stay here."},
+    )
+    publish_public_code: tuple[str, ...] = field(
+        default=("dlcourse/reference/gradcheck.py",),
+        metadata={"help": "Student-side files whose code is public on purpose (lecture tools such as the numeric "
+                          "gradient). A hidden test may keep a private copy of such a tool (so a student cannot "
+                          "patch it); the publish leak check does not count those lines as a copied hidden test. "
+                          "Solution lines are never excused."},
     )
 
     @classmethod
@@ -207,4 +260,5 @@ def settings() -> CourseSettings:
     if unknown:
         raise ValueError(f"unknown [tool.dlcourse] keys in {pyproject}: {', '.join(unknown)}")
     # TOML arrays arrive as lists; the settings object is frozen and holds tuples.
-    return CourseSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
+    return CourseSettings(**{k: tuple(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+                             for k, v in table.items()})

@@ -1,14 +1,14 @@
 """Korean morphological analysis (형태소 분석) for lecture 07: five taggers behind one interface, a disk
 cache for tokenised corpora, and a timing helper.
 
-- :func:`make_tagger` — ``"Okt"``, ``"Komoran"``, ``"Hannanum"``, ``"Kkma"`` (KoNLPy, run on the JVM) and
-  ``"Kiwi"`` (kiwipiepy, C++, no JVM), each with ``.pos(text) -> [(morpheme, tag), …]`` and
-  ``.morphs(text) -> [morpheme, …]``.
+- :func:`make_tagger` — ``"Okt"`` (written in Scala), ``"Komoran"``, ``"Hannanum"``, ``"Kkma"`` (Java), all four
+  run by KoNLPy on the JVM, and ``"Kiwi"`` (kiwipiepy, C++, no JVM), each with
+  ``.pos(text) -> [(morpheme, tag), …]`` and ``.morphs(text) -> [morpheme, …]``.
 - :func:`tokenize_corpus` — sentences → lists of morphemes (optionally only some POS tags, optionally
   ``"형태소/태그"`` strings, Okt's ``norm``/``stem``), cached under ``data/cache/morph/`` keyed by a hash
   of the tagger, its version, the options and the text: the second call reads the file back.
 - :func:`time_tagger` — load time (construction + the first sentence, when the JVM classes and dictionaries
-  load) and characters per second on a text.
+  load) and characters per CPU second of the calling thread, cold (first pass) and warm (after the JIT has run).
 """
 
 from __future__ import annotations
@@ -145,35 +145,67 @@ def tokenize_corpus(sentences: Sequence[str], *, tagger: str = "Okt", pos_filter
 
 @dataclass(frozen=True)
 class TaggerTiming:
-    """Load time and speed of one tagger on one text (lecture 07's tagger table)."""
+    """Start-up time and speed of one tagger on one text (lecture 07's tagger table, benchmarks/tokenizers.py).
+
+    Speeds are characters per **CPU second of the calling thread** (``time.thread_time``). JPype runs the JVM
+    inside the Python process and a KoNLPy call executes its Java code on the calling thread, so this is the
+    analysis itself; the JVM's background threads (JIT compiler, garbage collector) and every other program on
+    the machine are left out. Wall-clock time grows when other programs share the CPU, and the process's CPU time
+    (``time.process_time``) picks up the JVM's background work left over from the previous tagger; the calling
+    thread's CPU time stays comparable on a loaded machine. On an idle machine with a spare core, the stopwatch
+    speed of a single-threaded tagger comes close to it.
+    The first pass over the text is "cold": the JVM is still interpreting the KoNLPy taggers' hot code while its
+    JIT compiler translates it, so they are slower than later; the fastest later pass is "warm".
+    """
 
     name: str
-    load_seconds: float      # construction + tagging the first (warm-up) sentence
-    chars: int               # characters tagged (line breaks excluded)
-    seconds: float           # time to tag them
-    chars_per_second: float
-    morphemes: int           # morphemes produced
+    load_seconds: float      # wall seconds: construction + tagging the first (warm-up) sentence
+    chars: int               # characters tagged per pass (line breaks excluded)
+    seconds: float           # thread CPU seconds of the warm pass (the fastest after the first; the first if only one)
+    chars_per_second: float  # chars / seconds: warm speed per thread CPU second
+    cold_chars_per_second: float  # chars / thread CPU seconds of the first pass
+    wall_chars_per_second: float  # chars / wall seconds of the warm pass (what a stopwatch shows on this machine)
+    morphemes: int           # morphemes produced in one pass
     tagger: Tagger
+    passes_seconds: tuple[float, ...] = ()      # thread CPU seconds of each pass
+    passes_wall_seconds: tuple[float, ...] = ()  # wall seconds of each pass
+    analyses: list | None = None  # with keep_analyses=True: the last pass's ``pos`` of each non-empty line
 
 
-def time_tagger(name: str, text: str, *, warmup: str = DECK_SENTENCE) -> TaggerTiming:
+def time_tagger(name: str, text: str, *, warmup: str = DECK_SENTENCE, passes: int = 2,
+                keep_analyses: bool = False) -> TaggerTiming:
     """Build tagger ``name`` (timed together with one warm-up sentence: KoNLPy loads classes and
-    dictionaries lazily, on the first call), then tag ``text`` line by line and time it.
+    dictionaries lazily, on the first call), then tag ``text`` line by line ``passes`` times and time each pass
+    in thread CPU seconds and wall seconds.
 
-    The first KoNLPy tagger of a process also pays for starting the JVM; lecture 07 starts it separately.
+    Lecture 07 and benchmarks/tokenizers.py both measure with this function, so their numbers differ only by
+    the text and the machine. The first KoNLPy tagger of a process also pays for starting the JVM unless it
+    was started before (:func:`start_jvm`, which both call first).
     """
+    if passes < 1:
+        raise ValueError("time_tagger: passes must be 1 or more")
     start = time.perf_counter()
     tagger = make_tagger(name)
     tagger.pos(warmup)
     load = time.perf_counter() - start
     lines = [line for line in text.splitlines() if line.strip()]
-    start = time.perf_counter()
-    morphemes = sum(len(tagger.pos(line)) for line in lines)
-    seconds = time.perf_counter() - start
+    cpu, wall, analyses = [], [], None
+    for _ in range(passes):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        analyses = [tagger.pos(line) for line in lines]
+        cpu.append(time.thread_time() - start_cpu)
+        wall.append(time.perf_counter() - start)
     chars = sum(len(line) for line in lines)
-    return TaggerTiming(name=name, load_seconds=load, chars=chars, seconds=seconds,
-                        chars_per_second=chars / seconds if seconds > 0 else float("inf"),
-                        morphemes=morphemes, tagger=tagger)
+    warm = 0 if passes == 1 else 1 + min(range(passes - 1), key=lambda i: cpu[1 + i])
+
+    def speed(seconds: float) -> float:
+        return chars / seconds if seconds > 0 else float("inf")
+
+    return TaggerTiming(name=name, load_seconds=load, chars=chars, seconds=cpu[warm],
+                        chars_per_second=speed(cpu[warm]), cold_chars_per_second=speed(cpu[0]),
+                        wall_chars_per_second=speed(wall[warm]), morphemes=sum(map(len, analyses)), tagger=tagger,
+                        passes_seconds=tuple(cpu), passes_wall_seconds=tuple(wall),
+                        analyses=analyses if keep_analyses else None)
 
 
 def start_jvm() -> float:

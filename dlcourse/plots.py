@@ -40,12 +40,15 @@ def set_log_scale(ax, axis: str = "y"):
     return ax
 
 
-def plot_history(history: dict[str, list[float]], *, title: str = "", ax=None, logy: bool = False):
-    """Learning curves: one line per key of ``history`` (e.g. Keras ``History.history``)."""
+def plot_history(history: dict[str, list[float]], *, title: str = "", ax=None, logy: bool = False,
+                 xlabel: str = "에포크", ylabel: str = "손실"):
+    """Learning curves: one line per key of ``history`` (e.g. Keras ``History.history``), axes labelled in Korean
+    (``xlabel="학습 스텝"`` when the points are steps, ``ylabel`` for what the values are)."""
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     for name, values in history.items():
         ax.plot(np.arange(1, len(values) + 1), values, label=name)
-    ax.set_xlabel("epoch / step")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     if logy:
         set_log_scale(ax, "y")
     ax.set_title(title)
@@ -54,11 +57,13 @@ def plot_history(history: dict[str, list[float]], *, title: str = "", ax=None, l
     return ax
 
 
-def heatmap(matrix, *, xlabels=None, ylabels=None, title: str = "", ax=None, cmap: str = "viridis", fmt=None):
-    """A labelled heatmap (e.g. hidden states over time, gate activations); ``fmt`` writes values in cells."""
+def heatmap(matrix, *, xlabels=None, ylabels=None, title: str = "", ax=None, cmap: str = "viridis", fmt=None,
+            vmin: float | None = None, vmax: float | None = None):
+    """A labelled heatmap (e.g. hidden states over time, gate activations); ``fmt`` writes values in cells.
+    Give ``vmin``/``vmax`` (e.g. 0 and 1 for gates) so that heatmaps compared side by side share one scale."""
     matrix = np.asarray(matrix)
     ax = ax or plt.subplots(figsize=(1 + 0.6 * matrix.shape[1], 1 + 0.5 * matrix.shape[0]))[1]
-    im = ax.imshow(matrix, cmap=cmap, aspect="auto")
+    im = ax.imshow(matrix, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
     if xlabels is not None:
         ax.set_xticks(range(len(xlabels)), labels=list(xlabels))
     if ylabels is not None:

@@ -88,10 +88,10 @@ def plan(notebooks: Iterable[Path], *, n: int, modes: Iterable[str], onednn: Ite
 
 
 def run_key(spec: RunSpec) -> str:
-    """The run's identity: its tag and the notebook's cell sources (outputs do not count, so saving a full
-    run's outputs into the notebook keeps the stored sweep valid)."""
+    """The run's identity: its tag and the notebook's code-cell sources (outputs and markdown do not count, so
+    saving a full run's outputs or rewording the prose keeps the stored sweep valid)."""
     cells = json.loads(Path(spec.notebook).read_text(encoding="utf-8")).get("cells", [])
-    sources = json.dumps([c.get("source", "") for c in cells], ensure_ascii=False)
+    sources = json.dumps([c.get("source", "") for c in cells if c.get("cell_type") == "code"], ensure_ascii=False)
     return f"{hashlib.sha256(sources.encode()).hexdigest()[:16]}-{spec.tag}"
 
 
@@ -117,8 +117,9 @@ def run_one(spec: RunSpec, *, cell_timeout: int | None = None) -> RunResult:
 
 def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), onednn: tuple[str, ...] = ("0", "1"),
           jobs: int = 1, out: Path, fresh: bool = False, cell_timeout: int | None = None,
-          echo: Callable[[str], None] = print) -> list[RunResult]:
-    """Run the sweep (``jobs`` runs at once), reusing stored runs of unchanged notebooks unless ``fresh``."""
+          stored_only: bool = False, echo: Callable[[str], None] = print) -> list[RunResult]:
+    """Run the sweep (``jobs`` runs at once), reusing stored runs of unchanged notebooks unless ``fresh``;
+    ``stored_only`` runs nothing and tables the stored runs that match the notebooks' code cells."""
     specs = plan(notebooks, n=n, modes=modes, onednn=onednn)
     runs_dir = out / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,10 @@ def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), 
     if len(results):
         echo(f"reusing {len(results)} stored run(s) of unchanged notebooks (--fresh to run them again)")
     done = len(results)
+    if stored_only:
+        if todo:
+            echo(f"{len(todo)} of {len(specs)} planned run(s) not stored for the current code; left out of the table")
+        todo = []
 
     def keep(result: RunResult) -> None:
         nonlocal done
@@ -155,7 +160,7 @@ def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), 
             futures = [pool.submit(run_one, spec, cell_timeout=cell_timeout) for spec in todo]
             for fut in as_completed(futures):
                 keep(fut.result())
-    ordered = [results[s] for s in specs]
+    ordered = [results[s] for s in specs if s in results]
     rows = table(ordered)
     (out / "sweep.json").write_text(json.dumps(
         {"runs": [asdict(r) for r in ordered], "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1),
@@ -190,11 +195,12 @@ def _fmt(x: float) -> str:
 
 def markdown(rows: list[Row], results: list[RunResult]) -> str:
     """The table for benchmarks/RESULTS.md, then the runs that stopped with an error."""
-    lines = ["| notebook | check | mode | runs | threshold | worst value | margin | margin/|threshold| | failures |",
+    lines = ["| notebook | check | mode | runs | threshold | worst value | margin | relative margin | failures |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         rel = "—" if r.relative_margin is None else f"{r.relative_margin:+.0%}"
-        lines.append(f"| {r.notebook} | {r.check} | {r.mode} | {r.runs} | {r.op} {_fmt(r.worst_threshold)} | "
+        name = r.check.replace("|", "\\|")  # a '|' in a check's name would split the table's cell
+        lines.append(f"| {r.notebook} | {name} | {r.mode} | {r.runs} | {r.op} {_fmt(r.worst_threshold)} | "
                      f"{_fmt(r.worst_value)} | {r.worst_margin:+.4g} | {rel} | {r.failures} |")
     errors = [r for r in results if not r.ok]
     if errors:

@@ -142,7 +142,7 @@ class SGNSResult:
 
 def train_sgns(sentences: Sequence[Sequence[str]], *, vector_size: int = 100, window: int = 5,
                negative: int = 5, epochs: int = 5, min_count: int = 5, alpha: float = 0.025,
-               min_alpha: float = 1e-4, batch_size: int = 4096, seed: int = 0, verbose: bool = False) -> SGNSResult:
+               min_alpha: float = 1e-4, batch_size: int = 4096, seed: int = 0, verbose: int = 0) -> SGNSResult:
     """Train skip-gram with negative sampling in Keras on token lists (lecture 07).
 
     The arguments mean what gensim's ``Word2Vec(sg=1, hs=0, …)`` arguments of the same names mean, except
@@ -150,7 +150,8 @@ def train_sgns(sentences: Sequence[Sequence[str]], *, vector_size: int = 100, wi
     Each step takes ``batch_size`` positive pairs, draws ``negative`` noise words per pair from
     unigram^0.75, and applies ``v -= lr * ∂L/∂v`` to the rows it touched, ``L`` the SUM of the binary
     cross-entropies (as word2vec.c applies one update per pair); ``lr`` falls linearly from ``alpha`` to
-    ``min_alpha`` over all steps. Returns :class:`SGNSResult`.
+    ``min_alpha`` over all steps. ``verbose=n`` prints one line (epoch, mean loss, seconds so far) every
+    ``n`` epochs and after the last one; 0 prints nothing. Returns :class:`SGNSResult`.
     """
     import tensorflow as tf
     from gensim.models import KeyedVectors
@@ -196,8 +197,9 @@ def train_sgns(sentences: Sequence[Sequence[str]], *, vector_size: int = 100, wi
             lr = max(min_alpha, alpha - (alpha - min_alpha) * done)
             total += float(step(center, context, tf.constant(lr, tf.float32)))
         losses.append(total / (len(pairs) * (1 + negative)))
-        if verbose:
-            print(f"epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}")
+        if verbose and ((epoch + 1) % int(verbose) == 0 or epoch + 1 == epochs):
+            print(f"에포크 {epoch + 1}/{epochs}: 평균 손실 {losses[-1]:.4f} ({time.perf_counter() - start:.0f}초)",
+                  flush=True)
     seconds = time.perf_counter() - start
     wv = KeyedVectors(vector_size)
     wv.add_vectors(vocab.words, np.asarray(tables[0].numpy(), np.float32))

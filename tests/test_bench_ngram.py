@@ -1,17 +1,13 @@
-"""The char-RNN benchmark's n-gram baselines (benchmarks/ngram.py): proper distributions, the unseen-character
-rule, and hand-computed Kneser–Ney values."""
+"""The n-gram language models (dlcourse.ngram: lecture 05 and the char-RNN benchmark): proper distributions,
+the unseen-character rule, and hand-computed Kneser–Ney values."""
 
 from __future__ import annotations
 
 import math
-import sys
 
 import pytest
 
-from dlcourse.config import REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-from ngram import UNK, KneserNey, Unigram, bits, bits_per_char, map_unknown, vocabulary  # noqa: E402
+from dlcourse.ngram import UNK, KneserNey, Unigram, bits, bits_per_char, map_unknown, vocabulary
 
 TEXT = "대한민국은 민주공화국이다. 대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다. " * 3
 TEXT += "the cat sat."
@@ -78,3 +74,17 @@ def test_bits_add_up_character_by_character():
     history, text = "대한민", "국은 민주"
     by_hand = -sum(math.log2(model.prob(text[i], (history + text)[: len(history) + i])) for i in range(len(text)))
     assert bits(model, text, history=history) == pytest.approx(by_hand)
+
+
+def test_the_benchmark_shim_reexports_the_package_module():
+    import sys
+
+    from dlcourse import ngram
+    from dlcourse.config import REPO_ROOT
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        import ngram as shim  # benchmarks/ngram.py, still imported by benchmarks/charlm.py
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+    assert shim.KneserNey is ngram.KneserNey and shim.UNK == ngram.UNK

@@ -87,4 +87,23 @@ def test_time_tagger_measures_load_and_speed():
     assert timing.name == "Kiwi" and timing.chars == len(text.replace("\n", ""))
     assert timing.load_seconds > 0 and timing.seconds > 0 and timing.chars_per_second > 0
     assert timing.morphemes == sum(len(timing.tagger.pos(line)) for line in text.splitlines())
+    assert len(timing.passes_seconds) == len(timing.passes_wall_seconds) == 2
+    assert timing.seconds == min(timing.passes_seconds[1:])              # CPU seconds of the warm pass
+    assert timing.chars_per_second == timing.chars / timing.seconds
+    assert timing.cold_chars_per_second == timing.chars / timing.passes_seconds[0]
+    assert timing.wall_chars_per_second == timing.chars / timing.passes_wall_seconds[1]
+    assert timing.analyses is None
     assert morph.start_jvm() >= 0.0
+
+
+def test_time_tagger_passes_and_analyses():
+    text = "대한민국은 민주공화국이다.\n대한민국의 주권은 국민에게 있다."
+    one = morph.time_tagger("Kiwi", text, passes=1, keep_analyses=True)
+    assert one.passes_seconds == (one.seconds,) and one.chars_per_second == one.cold_chars_per_second
+    assert one.analyses == [one.tagger.pos(line) for line in text.splitlines()]
+    three = morph.time_tagger("Kiwi", text, passes=3)
+    assert len(three.passes_seconds) == 3 and three.seconds == min(three.passes_seconds[1:])
+    warm = 1 + three.passes_seconds[1:].index(three.seconds)
+    assert three.wall_chars_per_second == three.chars / three.passes_wall_seconds[warm]
+    with pytest.raises(ValueError, match="passes"):
+        morph.time_tagger("Kiwi", text, passes=0)

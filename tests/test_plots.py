@@ -90,3 +90,10 @@ def test_embedding_map_writes_each_label_at_its_point():
     assert [t.get_text() for t in ax.texts] == ["대한민국", "헌법"]
     assert ax.texts[1].xy == (1.0, 2.0)
     plt.close(fig)
+
+
+def test_history_axes_are_labelled_in_korean_and_heatmaps_share_a_scale():
+    ax = plots.plot_history({"loss": [3.0, 2.0]}, xlabel="학습 스텝")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("학습 스텝", "손실")
+    ax = plots.heatmap([[0.2, 0.4]], vmin=0.0, vmax=1.0)
+    assert ax.images[0].get_clim() == (0.0, 1.0)

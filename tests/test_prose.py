@@ -23,7 +23,7 @@ def _id(path):
 
 
 # Findings that need a re-run to clear (a committed output); strict, so a fixed file must leave this list.
-KNOWN = {"lectures/05_char_rnn_text_generation.ipynb": "form feeds of the uncleaned corpus in cell 26's output"}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[_id(p)], strict=True))

@@ -156,3 +156,26 @@ def test_from_keras_gru_refuses_reset_after_true():
         from_keras_gru(layer)
     with pytest.raises(ValueError, match="not built"):
         from_keras_gru(keras.layers.GRU(2, reset_after=False))
+
+
+def test_gru_step_is_cho_et_al_and_chung_form_is_z_negated():
+    """h = z⊙h₋₁ + (1−z)⊙h̃ (Cho et al. 2014, Keras); Chung et al.'s (1−z)⊙h₋₁ + z⊙h̃ is the same cell with −z weights."""
+    rng = np.random.default_rng(11)
+    N, D, H = 3, 4, 5
+    Wx, Wh, b = (w.astype(np.float64) for w in random_weights(rng, D, H, 3))
+    x, h = rng.normal(size=(N, D)), rng.normal(size=(N, H))
+    step = gru_step(x, h, Wx, Wh, b)
+    np.testing.assert_allclose(step.h, step.z * h + (1 - step.z) * step.h_tilde, rtol=1e-12)
+
+    def chung_step(x, h, Wx, Wh, b):
+        xz, xr, xh = np.split(x @ Wx + b, 3, axis=-1)
+        Wh_z, Wh_r, Wh_h = np.split(Wh, 3, axis=-1)
+        z, r = sigmoid(xz + h @ Wh_z), sigmoid(xr + h @ Wh_r)
+        return (1 - z) * h + z * np.tanh(xh + (r * h) @ Wh_h)
+
+    def negate_z(M):
+        z_block, *rest = np.split(M, 3, axis=-1)
+        return np.concatenate([-z_block, *rest], axis=-1)
+
+    np.testing.assert_allclose(chung_step(x, h, negate_z(Wx), negate_z(Wh), negate_z(b)), step.h, rtol=1e-12)
+    assert not np.allclose(chung_step(x, h, Wx, Wh, b), step.h)  # the same weights give another cell

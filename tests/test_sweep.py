@@ -55,3 +55,27 @@ def test_cli_sweep_exits_non_zero_on_a_failing_check(tiny, tmp_path, capsys):
     out = capsys.readouterr()
     assert code == 1 and "smallest margin: tiny_sweep.ipynb · seed below 102" in out.out
     assert cli.main(["execute", "--sweep", "1", "--onednn", "1", "--out", str(tmp_path / "t"), str(tiny)]) == 0
+
+
+def test_stored_runs_survive_prose_edits_but_not_code_edits(tiny):
+    from dlcourse.sweep import run_key
+
+    spec = plan([tiny], n=1, modes=("fast",), onednn=("0",))[0]
+    before = run_key(spec)
+    nb = nbformat.read(tiny, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("설명을 고쳐 씁니다."))
+    nbformat.write(nb, tiny)
+    assert run_key(spec) == before
+    nb.cells[0].source += "\nprint('changed')"
+    nbformat.write(nb, tiny)
+    assert run_key(spec) != before
+
+
+def test_stored_only_tables_what_is_stored_and_runs_nothing(tiny, tmp_path):
+    out = tmp_path / "sweep"
+    sweep([tiny], n=1, onednn=("1",), out=out, echo=lambda _: None)
+    lines = []
+    results = sweep([tiny], n=2, onednn=("0", "1"), out=out, stored_only=True, echo=lines.append)
+    assert [r.spec.tag for r in results] == ["tiny_sweep-fast-onednn1-seed0"]
+    assert any("3 of 4 planned run(s) not stored" in line for line in lines)
+    assert len(list((out / "runs").glob("*.json"))) == 1

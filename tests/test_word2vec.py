@@ -75,6 +75,16 @@ def test_tiny_sgns_lowers_the_loss_and_groups_cooccurring_words():
     np.testing.assert_allclose(again.wv.vectors, wv.vectors, rtol=1e-5, atol=1e-6)  # same seed, same vectors
 
 
+def test_train_sgns_progress_lines(capsys):
+    w2v.train_sgns(_two_topic_corpus(n=40), vector_size=4, window=1, negative=2, epochs=5, min_count=1,
+                   batch_size=64, seed=0, verbose=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split(":")[0] for ln in lines] == ["에포크 2/5", "에포크 4/5", "에포크 5/5"]
+    w2v.train_sgns(_two_topic_corpus(n=40), vector_size=4, window=1, negative=2, epochs=2, min_count=1,
+                   batch_size=64, seed=0)
+    assert capsys.readouterr().out == ""
+
+
 def test_text8_slice_and_questions_ship_with_gensim():
     sentences = w2v.load_text8_slice(max_words=2500)
     assert sum(map(len, sentences)) == 2500 and all(w == w.lower() for s in sentences for w in s)

@@ -1,13 +1,18 @@
-"""The instructor side: autograding around real nbgrader (``dlcourse release|collect|grade|feedback|export|demo``).
+"""The instructor side: autograding around real nbgrader
+(``dlcourse release|roster|collect|grade|feedback|similarity|export|demo``).
 
 The pipeline, one module per step (folders in :mod:`~dlcourse.grading.course`; guide in autograde/README.md)::
 
+    roster    autograde/roster.csv → the gradebook's students
     release   solutions/A → assignments/A (nbgrader generate_assignment) + leakcheck; --publish
-    collect   LMS zip/folder → inbox (originals, manifest) → repair → submitted/<student>/A
-    grade     submitted → one sandboxed process per submission (execute, sandbox, watchdog)
-              → gradebook (merge) → autograded/, reports/A.{json,md,png} (report); suspicious → flags
-    feedback  autograded → feedback/<student>/A/*.html, hidden tests redacted
-    export    gradebook.db → grades.csv
+    collect   LMS zip/folder (lms: each LMS's names → roster students, timestamps) → inbox (originals,
+              manifest) → repair → submitted/<student>/A (+ nbgrader's timestamp.txt)
+    grade     submitted → one sandboxed process per submission (execute, sandbox, watchdog; deadlines: due
+              date, extension, LatePolicy) → gradebook (merge) → autograded/ (saved: the student's outputs
+              back for manual grading), reports/A.{json,md,png} (report); suspicious → flags
+    feedback  autograded → feedback/<student>/A/*.html, hidden tests redacted; --bundle for the LMS
+    similarity submitted → reports/A-similarity.{json,html} (copydetect on answer cells; never scores)
+    export    gradebook.db + roster → grades.csv (every student × assignment, status), totals.csv, --lms
     demo      collect + grade + feedback on autograde/examples/ (written by samples)
 
 nbgrader_bridge is the only module that configures nbgrader; preprocessors holds the nbgrader

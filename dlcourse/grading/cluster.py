@@ -49,7 +49,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 import dlcourse
@@ -223,14 +223,27 @@ class DaskPool:
         return slots
 
 
+# Job fields the worker sets for itself (paths on its disk, its CPUs, its GPU, its processes); every other
+# field of Job travels in the spec as it is, so a field added to Job reaches the workers without a change here.
+WORKER_SIDE = ("submitted", "release", "template", "job_dir", "threads", "gpu", "parent_pid", "cgroup")
+
+
 def job_spec(job: Job, *, timeout: int, gpu: bool, environment: dict, host_slots: dict, bundle: str) -> dict:
-    """One job as data: the submission's files and the limits (paths are the coordinator's; not sent)."""
+    """One job as data: the submission's files and every Job field but the worker's own (paths are the
+    coordinator's; not sent). ``gpu``: whether the job wants a GPU (the worker picks which)."""
     files = {str(p.relative_to(job.submitted)): p.read_bytes() for p in sorted(job.submitted.rglob("*"))
              if p.is_file()}
-    return {"assignment": job.assignment, "student": job.student, "files": files, "bundle": bundle,
-            "cell_timeout": job.cell_timeout, "memory_bytes": job.memory_bytes, "sandbox": job.sandbox,
-            "fast": job.fast, "timeout": timeout, "max_processes": job.max_processes, "gpu": gpu,
+    data = {f.name: getattr(job, f.name) for f in fields(Job) if f.name not in WORKER_SIDE}
+    return {**data, "files": files, "bundle": bundle, "timeout": timeout, "gpu": gpu,
             "environment": environment, "host_slots": host_slots, "sent": time.time()}
+
+
+def job_from_spec(spec: dict, *, folder: Path, root: Path, sandbox: bool, threads: int) -> Job:
+    """The worker's Job for ``spec``: the coordinator's fields, with this worker's paths, sandbox and threads."""
+    data = {f.name: spec[f.name] for f in fields(Job) if f.name not in WORKER_SIDE}
+    data.update(sandbox=sandbox, timeout=spec["timeout"])
+    return Job(**data, submitted=folder / "in", release=root / "release", template=root / "template",
+               job_dir=folder / "job", threads=threads, parent_pid=os.getpid())
 
 
 def spec_bytes(spec: dict) -> int:
@@ -283,7 +296,8 @@ def environment() -> dict[str, str]:
         h.update(str(p.relative_to(pkg)).encode() + b"\0" + p.read_bytes())
     env = {"dlcourse code": h.hexdigest()[:16], "python": platform.python_version(),
            "settings": f"course_id={cfg.course_id} grade_output_lines={cfg.grade_output_lines} "
-                       f"instructor_only={','.join(cfg.instructor_only)}"}
+                       f"instructor_only={','.join(cfg.instructor_only)} "
+                       f"late_penalty_per_day={cfg.late_penalty_per_day} late_max_days={cfg.late_max_days}"}
     for name in PACKAGES:
         try:
             env[name] = importlib.metadata.version(name)
@@ -397,11 +411,7 @@ def grade_on_worker(spec: dict, bundle: dict) -> dict:
             notes.append(f"graded WITHOUT a sandbox on worker {worker.address}: {sandbox_problem()}")
         cpus = len(os.sched_getaffinity(0))
         slots = spec["host_slots"].get(worker.ip, 0) or _host_slots(worker)
-        job = Job(assignment=spec["assignment"], student=spec["student"], submitted=folder / "in",
-                  release=root / "release", template=root / "template", job_dir=folder / "job",
-                  cell_timeout=spec["cell_timeout"], memory_bytes=spec["memory_bytes"], sandbox=sandbox,
-                  fast=spec["fast"], threads=max(1, cpus // max(1, slots)), parent_pid=os.getpid(),
-                  timeout=spec["timeout"], max_processes=spec["max_processes"])
+        job = job_from_spec(spec, folder=folder, root=root, sandbox=sandbox, threads=max(1, cpus // max(1, slots)))
         staging = time.perf_counter() - t0
         with gpu_slot(spec["gpu"]) as gpu:
             result = run_forked(replace(job, gpu=gpu), timeout=spec["timeout"], key=worker.get_current_task())

@@ -82,6 +82,18 @@ class Course:
         return self.autograde / "gradebook.db"
 
     @property
+    def roster(self) -> Path:
+        return self.autograde / "roster.csv"
+
+    @property
+    def extensions(self) -> Path:
+        return self.autograde / "extensions.csv"
+
+    @property
+    def totals_csv(self) -> Path:
+        return self.autograde / "totals.csv"
+
+    @property
     def grades_csv(self) -> Path:
         return self.autograde / "grades.csv"
 

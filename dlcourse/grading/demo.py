@@ -1,5 +1,6 @@
 """``dlcourse demo``: the instructor's embedded default. Collect the sample submissions in
-autograde/examples/a3_char_rnn/, grade them, write feedback and print the grade table. Offline, on a CPU;
+autograde/examples/a3_char_rnn/, grade them, write feedback, the similarity report (the samples are variants of
+one solution, so they score high) and print the grade table. Offline, on a CPU;
 in the sandbox when bubblewrap works here, otherwise without one (and says so).
 """
 
@@ -11,6 +12,7 @@ from dlcourse.grading.feedback import feedback
 from dlcourse.grading.grade import grade
 from dlcourse.grading.report import Row, table
 from dlcourse.grading.sandbox import sandbox_problem
+from dlcourse.grading.similarity import similarity
 
 DEMO_ASSIGNMENT = "a3_char_rnn"
 
@@ -25,6 +27,7 @@ def demo(*, course: Course, assignment: str = DEMO_ASSIGNMENT, jobs: int | None 
         echo(f"no sandbox for the demo: {problem}")
     rows = grade(assignment=assignment, course=course, jobs=jobs, sandbox=problem is None, echo=echo)
     feedback(assignment=assignment, course=course, echo=echo)
+    similarity(assignment=assignment, course=course, echo=echo)
     echo("")
     echo(table(rows))
     return rows

@@ -72,6 +72,8 @@ class Job:
     timeout: int = 0  # the whole-notebook limit (s): execution stops there, completed cells keep their scores
     max_processes: int = 0  # processes and threads the kernel may have (0: no cap; see proclimit)
     cgroup: str = ""  # the job's pids cgroup (made by the parent), or "" when none could be made
+    duedate: str = ""  # the assignment's due date (UTC ISO, as nbgrader stores it); "" for none
+    extension_days: float = 0.0  # this student's extension (autograde/extensions.csv)
 
 
 @dataclass
@@ -121,6 +123,7 @@ def prepare(job: Job) -> None:
     shutil.copytree(job.release, root / "source" / job.assignment)
     shutil.copytree(job.submitted, root / "submitted" / job.student / job.assignment)
     shutil.copy(job.template / "gradebook.db", root / "gradebook.db")
+    _set_deadline(job, root / "gradebook.db")
     shutil.copytree(job.release, root / "work", ignore=shutil.ignore_patterns("*.ipynb"))
     shutil.copytree(job.template / "home", root / "home")
 
@@ -146,6 +149,22 @@ def kernel_prefix(job: Job, *, env: dict[str, str], runtime: Path) -> tuple[list
     argv = bwrap_argv(writable=[root / "work", root / "home", runtime], env=env, etc=etc, gpu=job.gpu is not None,
                       nproc=nproc)
     return outer + argv, flags, messages
+
+
+def _set_deadline(job: Job, db: Path) -> None:
+    """The due date and this student's extension into the private gradebook, where nbgrader's
+    AssignLatePenalties finds them (with the timestamp collect wrote beside the notebook)."""
+    import datetime as dt
+
+    from nbgrader.api import Gradebook
+
+    from dlcourse.config import settings
+    from dlcourse.grading import deadlines
+
+    with Gradebook(f"sqlite:///{db}", settings().course_id) as gb:
+        deadlines.apply(gb, assignment=job.assignment, student=job.student if job.duedate else None,
+                        duedate=dt.datetime.fromisoformat(job.duedate) if job.duedate else None,
+                        days=job.extension_days)
 
 
 def run_job(job: Job) -> None:

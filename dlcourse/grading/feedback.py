@@ -60,3 +60,47 @@ def feedback(*, assignment: str, course: Course, echo=print) -> list[Path]:
             raise RuntimeError(f"{page} shows hidden-test source ({shown[0][:60]!r}); feedback not safe to return")
     echo(f"feedback for {assignment}: {len(pages)} HTML files in {course.feedback} (hidden tests redacted)")
     return pages
+
+
+BUNDLES = ("folders", "moodle")
+
+
+def bundle(*, assignment: str, course: Course, lms: str = "folders", echo=print) -> Path:
+    """One zip of every feedback page of ``assignment``, named for the LMS's bulk upload.
+
+    - ``moodle`` ("Upload multiple feedback files in a zip"): ``<Full Name>_<participant id>_assignsubmission_file_
+      <page>``, the participant id from collect --lms moodle (the manifest) or the roster's ``lms_id``; students
+      without one are left out and named.
+    - ``folders``: ``<student_id>/<page>``.
+    """
+    import zipfile
+
+    from dlcourse.grading.inbox import read_manifest
+    from dlcourse.grading.roster import course_roster
+
+    if lms not in BUNDLES:
+        raise ValueError(f"no bulk feedback upload format for {lms}; one of {', '.join(BUNDLES)}")
+    pages = sorted(course.feedback.glob(f"*/{assignment}/*.html"))
+    if not pages:
+        raise FileNotFoundError(f"no feedback for {assignment}; run `dlcourse feedback {assignment}` first")
+    roster = course_roster(course)
+    names = {s.student_id: s.name for s in roster.students} if roster else {}
+    lms_ids = {s.student_id: s.lms_id for s in roster.students if s.lms_id} if roster else {}
+    lms_ids.update({e.student: e.lms_id for e in read_manifest(course.inbox, assignment).values() if e.lms_id})
+    out = course.feedback / f"{assignment}-feedback-{lms}.zip"
+    left_out = []
+    with zipfile.ZipFile(out.with_suffix(".tmp"), "w", zipfile.ZIP_DEFLATED) as zf:
+        for page in pages:
+            student = page.parent.parent.name
+            if lms == "folders":
+                zf.write(page, f"{student}/{page.name}")
+            elif student in lms_ids:
+                name = names.get(student, student).replace("_", " ")
+                zf.write(page, f"{name}_{lms_ids[student]}_assignsubmission_file_{page.name}")
+            else:
+                left_out.append(student)
+    out.with_suffix(".tmp").replace(out)
+    echo(f"feedback bundle for {lms}: {len(pages) - len(left_out)} files in {out}"
+         + (f"; left out (no {lms} id in the manifest or roster): {', '.join(sorted(set(left_out)))}"
+            if left_out else ""))
+    return out

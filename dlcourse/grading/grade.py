@@ -36,7 +36,7 @@ import nbformat
 import nbgrader
 
 from dlcourse.config import settings
-from dlcourse.grading import gradebook, nbgrader_bridge, proclimit, suspicious
+from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, proclimit, saved, suspicious
 from dlcourse.grading.course import Course
 from dlcourse.grading.execute import (
     CRASHED,
@@ -87,9 +87,11 @@ def build_template(*, course: Course, assignment: str) -> Path:
 
 def job_key(*, job: Job, template: Path) -> str:
     """What a result depends on; an unchanged key means the stored result is still right."""
+    cfg = settings()
     return _digest(_files(job.submitted), extra=f"{(template / 'key').read_text()} {job.cell_timeout} "
                                                f"{job.memory_bytes} {job.sandbox} {job.fast} {job.timeout} "
-                                               f"{job.max_processes}")
+                                               f"{job.max_processes} {job.duedate} {job.extension_days} "
+                                               f"{cfg.late_penalty_per_day} {cfg.late_max_days}")
 
 
 class LocalPool:
@@ -108,8 +110,10 @@ class LocalPool:
 
 def grade(*, assignment: str, course: Course, jobs: int | None = None, cell_timeout: int | None = None,
           timeout: int | None = None, memory_gb: float | None = None, sandbox: bool = True, gpu: bool = False,
-          force: bool = False, cluster: str | None = None, echo=print) -> list[Row]:
-    """Grade every collected submission of ``assignment``; write the report; return its rows.
+          force: bool = False, cluster: str | None = None, students: list[str] | None = None,
+          echo=print) -> list[Row]:
+    """Grade every collected submission of ``assignment`` (or only those of ``students``: ``force`` then grades
+    again only theirs); write the report of the whole assignment; return its rows.
 
     ``cluster`` (``local:N``, ``tcp://HOST:PORT``, ``slurm``, ``pbs``, ``sge``): grade on Dask instead of the
     local pool (see :mod:`dlcourse.grading.cluster`); a scheduler that cannot be reached fails here, before
@@ -120,6 +124,11 @@ def grade(*, assignment: str, course: Course, jobs: int | None = None, cell_time
     if not manifest:
         raise FileNotFoundError(f"nothing collected for {assignment}; run `dlcourse collect SOURCE --assignment "
                                 f"{assignment}` first")
+    only = set(students) if students else None
+    if only:
+        unknown = sorted(only - {e.student for e in manifest.values()})
+        if unknown:
+            raise ValueError(f"nothing collected for {', '.join(unknown)} in {assignment}")
     if cluster is not None and jobs:
         raise ValueError("--jobs sets the local pool's size; with --cluster the workers' threads decide how many "
                          "submissions are graded at once")
@@ -130,7 +139,8 @@ def grade(*, assignment: str, course: Course, jobs: int | None = None, cell_time
     elif not sandbox:
         echo(NO_SANDBOX_WARNING)
     limits = dict(limit=timeout or cfg.grade_timeout, cell_timeout=cell_timeout or cfg.grade_cell_timeout,
-                  memory_bytes=int((memory_gb or cfg.grade_memory_gb) * 2**30), sandbox=sandbox, force=force)
+                  memory_bytes=int((memory_gb or cfg.grade_memory_gb) * 2**30), sandbox=sandbox, force=force,
+                  only=only)
     if cluster is not None:
         from dlcourse.grading.cluster import open_cluster
 
@@ -144,7 +154,7 @@ def grade(*, assignment: str, course: Course, jobs: int | None = None, cell_time
 
 
 def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], pool, limit: int, cell_timeout: int,
-           memory_bytes: int, sandbox: bool, force: bool, echo) -> list[Row]:
+           memory_bytes: int, sandbox: bool, force: bool, only: set[str] | None, echo) -> list[Row]:
     cfg = settings()
     template = build_template(course=course, assignment=assignment)
     main_db = f"sqlite:///{course.gradebook}"
@@ -153,10 +163,15 @@ def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], pool,
         shutil.copy(template / "gradebook.db", course.gradebook)
     gradebook.sync_assignment(src=f"sqlite:///{template / 'gradebook.db'}", dst=main_db, course_id=cfg.course_id,
                               assignment=assignment)
+    due = deadlines.due_date(assignment)
+    extensions = deadlines.read_extensions(course.extensions)
+    gradebook.set_due_date(url=main_db, course_id=cfg.course_id, assignment=assignment, duedate=due)
 
-    students = sorted({e.student for e in manifest.values() if e.status == COLLECTED})
+    everyone = {e.student for e in manifest.values()}
+    selected = everyone & only if only is not None else everyone
+    students = sorted({e.student for e in manifest.values() if e.status == COLLECTED} & selected)
     results = course.work / assignment / "results"
-    for student in sorted({e.student for e in manifest.values()} - set(students)):  # only invalid notebooks
+    for student in sorted(selected - set(students)):  # only invalid notebooks
         gradebook.drop_submission(url=main_db, course_id=cfg.course_id, assignment=assignment, student=student)
         shutil.rmtree(course.autograded / student / assignment, ignore_errors=True)
         (results / f"{student}.json").unlink(missing_ok=True)
@@ -167,7 +182,8 @@ def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], pool,
                   release=course.release_dir(assignment), template=template,
                   job_dir=course.work / assignment / "jobs" / student,
                   cell_timeout=cell_timeout, memory_bytes=memory_bytes, sandbox=sandbox, fast=cfg.grade_fast,
-                  threads=pool.threads, timeout=limit, max_processes=cfg.grade_max_processes)
+                  threads=pool.threads, timeout=limit, max_processes=cfg.grade_max_processes,
+                  duedate=due.isoformat() if due else "", extension_days=extensions.get((student, assignment), 0.0))
         stored = _load(results / f"{student}.json")
         if not force and stored and stored.get("key") == job_key(job=job, template=template) and \
                 gradebook.has_submission(url=main_db, course_id=cfg.course_id, assignment=assignment, student=student):
@@ -175,7 +191,8 @@ def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], pool,
         todo.append(job)
     skipped = len(students) - len(todo)
     echo(f"grading {len(todo)} of {len(students)} collected submissions of {assignment} "
-         f"({skipped} up to date{'' if not skipped else '; --force grades them again'}), {pool.describe()}"
+         + (f"(only {', '.join(sorted(only))}) " if only is not None else "")
+         + f"({skipped} up to date{'' if not skipped else '; --force grades them again'}), {pool.describe()}"
          + ("" if sandbox else ", no sandbox"))
 
     def done(job: Job, result: JobResult, n: int, run: dict | None = None) -> None:
@@ -259,12 +276,17 @@ def record(*, job: Job, result: JobResult, course: Course, template: Path, resul
     private = job.job_dir / "gradebook.db"
     gradebook.merge_submission(src=f"sqlite:///{private}" if private.exists() else None,
                                dst=f"sqlite:///{course.gradebook}", course_id=cfg.course_id,
-                               assignment=job.assignment, student=job.student, zero=not scored)
+                               assignment=job.assignment, student=job.student, zero=not scored,
+                               extension_days=job.extension_days)
     dest = course.autograded / job.student / job.assignment
     if dest.exists():
         shutil.rmtree(dest)
     if scored:
         shutil.copytree(autograded, dest, symlinks=True)
+        originals = {e.notebook: course.inbox / job.assignment / e.original
+                     for e in read_manifest(course.inbox, job.assignment).values()
+                     if e.student == job.student and e.status == COLLECTED}
+        saved.restore_folder(dest, originals)  # what the student saved, for the grader (scores are final here)
     flags = sorted({f for nb in sorted(job.submitted.glob("*.ipynb"))
                     for f in suspicious.scan_notebook(nbformat.read(nb, as_version=4))})
     results.mkdir(parents=True, exist_ok=True)
@@ -309,6 +331,10 @@ def report_rows(*, course: Course, assignment: str, manifest: dict[str, Entry], 
                 row.score, row.max_score = scores.score, scores.max_score
                 if result.status in (GRADED, TIMEOUT) and scores.failed:
                     messages.append(f"{len(scores.failed)} test cells lost points: {', '.join(scores.failed)}")
+                if scores.late_penalty or scores.seconds_late:
+                    row.late_penalty = scores.late_penalty
+                    messages.append(deadlines.describe(scores.seconds_late, scores.late_penalty,
+                                                       extension=scores.extension_days))
                 if scores.manual_points:
                     messages.append(f"{scores.manual_points:g} points wait for manual grading")
             messages = result.messages + messages

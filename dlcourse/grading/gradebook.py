@@ -23,6 +23,9 @@ class Scores:
     max_score: float = 0.0
     failed: list[str] = field(default_factory=list)
     manual_points: float = 0.0
+    late_penalty: float = 0.0
+    seconds_late: float = 0.0
+    extension_days: float = 0.0
 
 
 def sync_assignment(*, src: str, dst: str, course_id: str, assignment: str) -> None:
@@ -45,8 +48,14 @@ def sync_assignment(*, src: str, dst: str, course_id: str, assignment: str) -> N
                                                checksum=c.checksum, cell_type=c.cell_type, locked=c.locked)
 
 
+def set_due_date(*, url: str, course_id: str, assignment: str, duedate) -> None:
+    """The assignment's due date (UTC, no zone; None for none) in the gradebook at ``url``."""
+    with Gradebook(url, course_id) as gb:
+        gb.update_or_create_assignment(assignment, duedate=duedate)
+
+
 def merge_submission(*, src: str | None, dst: str, course_id: str, assignment: str, student: str,
-                     zero: bool) -> None:
+                     zero: bool, extension_days: float = 0.0) -> None:
     """Copy ``student``'s automatic scores and comments from ``src`` into ``dst`` (one commit).
 
     ``zero``, or no private gradebook (``src`` None): the submission could not be graded (crash, memory,
@@ -61,6 +70,10 @@ def merge_submission(*, src: str | None, dst: str, course_id: str, assignment: s
             with Gradebook(src, course_id) as a:
                 _merge(a, b, assignment=assignment, student=student)
         b.db.commit()
+        if extension_days > 0:
+            b.grant_extension(assignment, student, days=extension_days)
+        else:
+            b.grant_extension(assignment, student)  # no arguments: no extension
 
 
 def _merge(a: Gradebook | None, b: Gradebook, *, assignment: str, student: str) -> None:
@@ -107,7 +120,9 @@ def read_scores(*, url: str, course_id: str, assignment: str, student: str) -> d
         except MissingEntry:
             return out
         for nb in sub.notebooks:
-            s = Scores(score=float(nb.score), max_score=float(nb.max_score))
+            s = Scores(score=float(nb.score), max_score=float(nb.max_score),
+                       late_penalty=float(nb.late_submission_penalty or 0.0), seconds_late=sub.total_seconds_late,
+                       extension_days=sub.extension.total_seconds() / 86400 if sub.extension else 0.0)
             for g in sorted(nb.grades, key=lambda g: g.name):
                 if g.needs_manual_grade:
                     s.manual_points += float(g.max_score)

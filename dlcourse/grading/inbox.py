@@ -34,6 +34,9 @@ class Entry:
     repaired: bool = False
     repairs: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    timestamp: str = ""  # submission time (ISO, with its zone) from the LMS or --timestamps; "" when unknown
+    late: bool = False  # the LMS marked the submission late (Canvas's _LATE_)
+    lms_id: str = ""  # what the LMS called the student
 
     @property
     def key(self) -> str:

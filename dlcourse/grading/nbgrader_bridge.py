@@ -31,6 +31,7 @@ from traitlets.config import Config
 from dlcourse.config import settings
 from dlcourse.grading.course import Course
 from dlcourse.grading.deadline import ExecuteWithDeadline
+from dlcourse.grading.deadlines import LatePolicy
 from dlcourse.grading.preprocessors import DemoteStderrNoise, ExecuteWithLimits, RedactHiddenTests
 from dlcourse.grading.sandbox import SandboxKernelManager
 
@@ -80,7 +81,15 @@ def course_config(course: Course) -> Config:
     # importing TensorFlow on a busy laptop takes longer, and Validate would show a timeout, not the tests.
     c.Execute.timeout = cfg.grade_cell_timeout
     c.LimitOutput.max_lines = cfg.grade_output_lines
+    _late_policy(c)
     return c
+
+
+def _late_policy(c: Config) -> None:
+    cfg = settings()
+    c.AssignLatePenalties.plugin_class = LatePolicy
+    c.LatePolicy.per_day = float(cfg.late_penalty_per_day)
+    c.LatePolicy.max_days = float(cfg.late_max_days)
 
 
 def private_config(*, root: Path, cell_timeout: int, working_dir: Path, runtime_dir: Path,
@@ -112,6 +121,7 @@ def private_config(*, root: Path, cell_timeout: int, working_dir: Path, runtime_
     c.SandboxKernelManager.runtime_dir = str(runtime_dir)
     c.SandboxKernelManager.sandbox_argv = sandbox_argv
     c.LimitOutput.max_lines = cfg.grade_output_lines
+    _late_policy(c)
     return c
 
 

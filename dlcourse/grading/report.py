@@ -31,6 +31,7 @@ class Row:
     worker: str = ""  # "local" (the local pool) or the Dask worker's address
     times: dict = field(default_factory=dict)  # seconds: queued, transfer, grading, cpu (CPU-seconds)
     peak_mb: float = 0.0  # peak resident memory of the kernel's process tree
+    late_penalty: float = 0.0  # points nbgrader's late-penalty step took (score is before it)
 
 
 def write_report(rows: list[Row], *, folder: Path, assignment: str) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The GRU cell forward pass in numpy, in the decks' form (introduced in lecture 03).
+"""The GRU cell forward pass in numpy, in the ``reset_after=False`` form (introduced in lecture 03).
 
 Row vectors, Keras's block order **z, r, h** (update gate, reset gate, candidate):
 
@@ -7,10 +7,14 @@ Row vectors, Keras's block order **z, r, h** (update gate, reset gate, candidate
     h̃ = tanh(x_t @ Wx_h + (r * h_{t-1}) @ Wh_h + b_h) # candidate; r is applied *before* the product
     h_t = z * h_{t-1} + (1 - z) * h̃
 
-This is deck 03's ``s_t = (1 - z)∘h + z∘s_{t-1}`` and ``keras.layers.GRU(reset_after=False)``. Deck 02 and
-Cho et al. write ``h_t = (1 - z) h_{t-1} + z h̃``: the same cell with z's weights and bias negated, because
-σ(-a) = 1 - σ(a). Keras's default, ``reset_after=True``, applies r *after* the product and has a second bias;
-that variant is not implemented here (it is part of graded assignment a2), nor is any backward pass.
+The update rule ``h_t = z ⊙ h_{t-1} + (1 - z) ⊙ h̃_t`` is Cho et al. (2014, eq. 7), TF1's ``GRUCell``, Keras's
+``GRU`` and deck 03's ``s_t = (1 - z)∘h + z∘s_{t-1}``: z is the share of the *old* state. Chung et al. (2014),
+Olah's figure (deck 02, and deck 03's copy of it) and many textbooks write ``h_t = (1 - z) h_{t-1} + z h̃``
+instead, where z is the share of the *new* candidate: the same cell with z's weights and bias negated,
+because σ(-a) = 1 - σ(a). The reset gate here acts before the product, as in Cho et al. and
+``keras.layers.GRU(reset_after=False)``. Keras's default, ``reset_after=True``, applies r *after* the product
+and has a second bias; that variant is not implemented here (it is part of graded assignment a2), nor is any
+backward pass.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ class GRUStep(NamedTuple):
 
 
 def gru_step(x, h_prev, Wx, Wh, b) -> GRUStep:
-    """One GRU step in the decks' form (lecture 03) = ``keras.layers.GRUCell(reset_after=False)``.
+    """One GRU step (Cho et al. 2014, lecture 03) = ``keras.layers.GRUCell(reset_after=False)``.
 
     Inputs:
     - x: inputs at this time step, shape (N, D)
@@ -60,7 +64,7 @@ def gru_step(x, h_prev, Wx, Wh, b) -> GRUStep:
 
 
 def gru_sequence(x, h0, Wx, Wh, b) -> GRUStep:
-    """A GRU (decks' form) over a whole sequence (lecture 03).
+    """A GRU (``reset_after=False``) over a whole sequence (lecture 03).
 
     Inputs:
     - x: input sequences, shape (N, T, D)

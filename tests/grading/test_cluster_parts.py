@@ -153,7 +153,33 @@ def test_what_comes_back_is_laid_out_as_a_local_job_leaves_it(tmp_path):
     assert JobResult(**out["result"]).status == "graded"
 
 
-def test_the_environment_fingerprint_names_what_must_match():
+def test_every_job_field_but_the_workers_own_travels_in_the_spec(tmp_path):
+    """Deadlines, extensions and limits set on the coordinator reach the worker's Job unchanged; paths,
+    threads, GPU and processes are the worker's."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "tiny.ipynb").write_bytes(b"{}")
+    (tmp_path / "in" / "timestamp.txt").write_text("2026-03-09 14:00:00")
+    job = Job(assignment="tiny", student="s01", submitted=tmp_path / "in", release=tmp_path, template=tmp_path,
+              job_dir=tmp_path / "jobs" / "s01", cell_timeout=7, memory_bytes=123, sandbox=True, fast=False,
+              threads=3, gpu="1", parent_pid=42, timeout=99, max_processes=64, cgroup="/sys/x",
+              duedate="2026-03-08T14:59:00", extension_days=1.5)
+    spec = cluster.job_spec(job, timeout=99, gpu=True, environment={}, host_slots={}, bundle="k")
+    assert spec["files"] == {"tiny.ipynb": b"{}", "timestamp.txt": b"2026-03-09 14:00:00"}
+    assert not {"submitted", "release", "template", "job_dir", "threads", "parent_pid", "cgroup"} & set(spec)
+    assert spec["gpu"] is True  # the job wants a GPU; the worker picks which
+    got = cluster.job_from_spec(spec, folder=tmp_path / "w", root=tmp_path / "b", sandbox=False, threads=2)
+    assert replace(got, submitted=job.submitted, release=job.release, template=job.template, job_dir=job.job_dir,
+                   threads=job.threads, gpu=job.gpu, parent_pid=job.parent_pid, cgroup=job.cgroup,
+                   sandbox=True) == job
+    assert (got.submitted, got.job_dir, got.threads, got.gpu, got.sandbox) == \
+        (tmp_path / "w" / "in", tmp_path / "w" / "job", 2, None, False)
+
+
+def test_the_environment_fingerprint_names_what_must_match(monkeypatch):
     env = cluster.environment()
     assert env == cluster.environment()
     assert {"dlcourse code", "python", "nbgrader", "tensorflow"} <= set(env)
+    # the late-penalty settings are read by the worker's nbgrader (AssignLatePenalties): they must match
+    cfg = settings()
+    monkeypatch.setattr(cluster, "settings", lambda: replace(cfg, late_penalty_per_day=cfg.late_penalty_per_day + 1))
+    assert cluster.environment()["settings"] != env["settings"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 
 import nbformat
 import pytest
 
 from dlcourse.grading.collect import collect, notebook_for, received_files
+from dlcourse.grading.course import Course
 from dlcourse.grading.inbox import read_manifest
 from tests.grading.conftest import SUBMISSIONS, lms_folder, quiet
 
@@ -97,7 +99,8 @@ def test_a_valid_copy_wins_over_a_damaged_one(tiny, tmp_path):
     (folder / "Copy of tiny.ipynb").write_bytes(fixture_bytes("solution"))
     [entry] = collect(source=tmp_path / "lms", assignment="tiny", course=tiny, echo=quiet)
     assert entry.status == "collected" and entry.submitted_as == "Copy of tiny.ipynb"
-    assert entry.messages == ["also submitted and not graded: tiny.ipynb"]
+    assert len(entry.messages) == 1
+    assert entry.messages[0].startswith("also submitted and not graded: tiny.ipynb (not valid JSON (line ")
 
 
 def test_submitted_copy_is_a_valid_nbformat_45_notebook(tiny, tmp_path):
@@ -106,3 +109,62 @@ def test_submitted_copy_is_a_valid_nbformat_45_notebook(tiny, tmp_path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     assert json.loads(path.read_text())["nbformat_minor"] == 5
+
+
+def test_nbgraders_own_layout_names_the_student_not_the_assignment(tiny, tmp_path):
+    folder = tmp_path / "exchange" / "s01" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "tiny.ipynb").write_bytes(fixture_bytes("solution"))
+    flat = tmp_path / "exchange" / "s02"
+    flat.mkdir()
+    (flat / "tiny.ipynb").write_bytes(fixture_bytes("solution"))
+    entries = collect(source=tmp_path / "exchange", assignment="tiny", course=tiny, echo=quiet)
+    assert sorted((e.student, e.status) for e in entries) == [("s01", "collected"), ("s02", "collected")]
+    assert (tiny.submission_dir("s01", "tiny") / "tiny.ipynb").exists()
+    assert not (tiny.submitted / "tiny").exists(), "the assignment folder became a student"
+
+
+@pytest.fixture(scope="module")
+def six_released(tmp_path_factory) -> Course:
+    """A course whose assignments/ holds the committed releases of a1-a6 (nothing else is needed to collect)."""
+    course = Course(tmp_path_factory.mktemp("six") / "course")
+    shutil.copytree(Course.default().assignments, course.assignments)
+    return course
+
+
+def test_a_folder_with_every_assignment_collects_only_the_right_notebook(six_released, tmp_path):
+    source = tmp_path / "lms" / "s99"
+    source.mkdir(parents=True)
+    released = sorted(six_released.assignments.glob("*/*.ipynb"))
+    assert len(released) == 6
+    for path in released:
+        shutil.copy(path, source / path.name)
+    lines = []
+    entries = collect(source=source.parent, assignment="a1_rnn_from_scratch", course=six_released, echo=lines.append)
+    [entry] = entries
+    assert (entry.student, entry.notebook, entry.status, entry.repaired) == (
+        "s99", "rnn_from_scratch.ipynb", "collected", False)
+    assert entry.submitted_as == "rnn_from_scratch.ipynb", "the exact name wins"
+    [others] = [m for m in entry.messages if m.startswith("also submitted and not graded: ")]
+    for path in released:
+        if path.parent.name != "a1_rnn_from_scratch":
+            assert f"{path.name} (notebook of {path.parent.name}, not a1_rnn_from_scratch)" in others, others
+    assert lines[-1].endswith("1 valid (0 repaired), 0 invalid; 5 more files not graded "
+                              "(named in their student's messages)"), lines[-1]
+    submitted = sorted(p.relative_to(six_released.submitted).as_posix()
+                       for p in six_released.submitted.rglob("*.ipynb"))
+    assert submitted == ["s99/a1_rnn_from_scratch/rnn_from_scratch.ipynb"]
+    kept = sorted(p.name for p in (six_released.inbox / "a1_rnn_from_scratch" / "s99").rglob("*.ipynb"))
+    assert kept == sorted(p.name for p in released), "every original is kept"
+
+
+@pytest.mark.parametrize("layout", ["flat", "nbgrader"])
+def test_another_assignments_notebook_alone_is_invalid(six_released, tmp_path, layout):
+    a4 = six_released.release_dir("a4_word2vec_sgns") / "word2vec_sgns.ipynb"
+    folder = tmp_path / "lms" / "s98" / ("a1_rnn_from_scratch" if layout == "nbgrader" else "")
+    folder.mkdir(parents=True)
+    shutil.copy(a4, folder / "rnn_from_scratch.ipynb")  # even under the right name
+    [entry] = collect(source=tmp_path / "lms", assignment="a1_rnn_from_scratch", course=six_released, echo=quiet)
+    assert (entry.student, entry.status) == ("s98", "invalid")
+    assert entry.messages == ["notebook of a4_word2vec_sgns, not a1_rnn_from_scratch"]
+    assert not (six_released.submitted / "s98").exists()

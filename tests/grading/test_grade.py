@@ -130,7 +130,8 @@ def test_report_format(batch):
     course, rows, lines = batch
     data = json.loads((course.reports / "tiny.json").read_text())
     assert [list(r) for r in data] == [["student", "notebook", "status", "score", "max_score", "repaired", "flags",
-                                        "messages", "seconds", "sha256", "worker", "times", "peak_mb"]] * len(BATCH)
+                                        "messages", "seconds", "sha256", "worker", "times", "peak_mb",
+                                        "late_penalty"]] * len(BATCH)
     assert {r["status"] for r in data} <= set(STATUSES) and len(data) == len(BATCH)
     assert read_report(course.reports / "tiny.json") == sorted(rows.values(), key=lambda r: r.student)
     for r in data:
@@ -165,10 +166,11 @@ def test_gradebook_and_export(batch):
     with open(course.grades_csv, newline="") as fh:
         table = list(csv.DictReader(fh))
     assert list(table[0]) == ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
-                              "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+                              "email", "raw_score", "late_submission_penalty", "score", "max_score", "status"]
     scores = {r["student_id"]: float(r["score"]) for r in table}
     assert set(scores) == set(BATCH)  # invalid notebooks are exported too, with 0
     assert {s: v for s, v in scores.items()} == {s: rows[s].score for s in BATCH}
+    assert {r["student_id"]: r["status"] for r in table} == {s: rows[s].status for s in BATCH}
 
 
 def test_feedback_redacts_hidden_tests(batch):
