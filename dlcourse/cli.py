@@ -146,7 +146,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     rows = grade(assignment=args.assignment, course=Course.default(), jobs=args.jobs, cell_timeout=args.cell_timeout,
                  timeout=args.timeout, memory_gb=args.memory, sandbox=not args.no_sandbox, gpu=args.gpu,
-                 force=args.force, students=args.student)
+                 force=args.force, cluster=args.cluster, students=args.student)
     print(table(rows))
     return 0
 
@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sandbox", action="store_true", help="run student code unconfined (prints a warning)")
     p.add_argument("--gpu", action="store_true", help="one job per visible GPU, each kernel on its own GPU")
     p.add_argument("--force", action="store_true", help="grade again submissions that are up to date")
+    p.add_argument("--cluster", metavar="SPEC",
+                   help="grade on Dask instead of this machine's pool: local:N (N worker processes here), "
+                        "tcp://HOST:PORT (an existing `dask scheduler`), or slurm|pbs|sge (batch jobs shaped by "
+                        "the cluster_* settings); see autograde/README.md")
     p.add_argument("--student", action="append", metavar="ID",
                    help="grade only this student (repeatable); with --force, regrade only them")
     p.set_defaults(func=cmd_grade)

@@ -134,6 +134,77 @@ class CourseSettings:
         metadata={"help": "Grade with DLCOURSE_FAST=1 so a notebook's own demo runs use the small sizes; "
                           "hidden tests use fixed sizes of their own."},
     )
+    grade_max_processes: int = field(
+        default=512,
+        metadata={"help": "Processes and threads the kernel's tree may have while grading (a pids cgroup when "
+                          "grading as root, RLIMIT_NPROC inside the sandbox otherwise); a fork bomb stops there. "
+                          "TensorFlow and KoNLPy's JVM need a few dozen threads; 0 turns the cap off."},
+    )
+    # grading on a Dask cluster (`dlcourse grade A --cluster …`; see autograde/README.md)
+    cluster_connect_timeout: int = field(
+        default=10, metadata={"help": "Seconds to wait for a Dask scheduler (--cluster tcp://…) before giving up."}
+    )
+    cluster_retries: int = field(
+        default=2,
+        metadata={"help": "Times a job whose worker died (killed, out of memory, node lost) is started again on "
+                          "another worker before it is reported crashed; for the clusters `grade` starts itself "
+                          "(local:N, slurm, pbs, sge). An existing scheduler uses its own "
+                          "distributed.scheduler.allowed-failures."},
+    )
+    cluster_queue: str = field(
+        default="", metadata={"help": "slurm/pbs/sge: the partition or queue for worker jobs ('' = the default)."}
+    )
+    cluster_account: str = field(
+        default="", metadata={"help": "slurm/pbs: the account (project) worker jobs are charged to ('' = none)."}
+    )
+    cluster_jobs: int = field(
+        default=1, metadata={"help": "slurm/pbs/sge: batch jobs to submit, each running Dask workers."}
+    )
+    cluster_cores: int = field(
+        default=4,
+        metadata={"help": "slurm/pbs/sge: CPU cores per batch job; each core grades one submission at a time."},
+    )
+    cluster_processes: int = field(
+        default=0,
+        metadata={"help": "slurm/pbs/sge: Dask worker processes the cores are split into (0 = one per core, "
+                          "the most isolated; with GPUs at most one per GPU)."},
+    )
+    cluster_memory: str = field(
+        default="24GiB",
+        metadata={"help": "slurm/pbs/sge: memory per batch job; each core's submission needs grade_memory_gb and "
+                          "about 1 GiB more, or `grade` refuses to start."},
+    )
+    cluster_walltime: str = field(
+        default="02:00:00", metadata={"help": "slurm/pbs/sge: wall-time limit of each batch job (HH:MM:SS)."}
+    )
+    cluster_gpus: int = field(
+        default=0,
+        metadata={"help": "slurm: GPUs per batch job (--gres=gpu:N); the workers then offer GPU resources for "
+                          "`grade --gpu`. pbs/sge: request GPUs through cluster_job_extra."},
+    )
+    cluster_prologue: tuple[str, ...] = field(
+        default=(),
+        metadata={"help": "slurm/pbs/sge: shell lines run before the workers start, e.g. 'module load "
+                          "apptainer' or 'source ~/rnn-to-gan/.venv/bin/activate' (the course environment)."},
+    )
+    cluster_python: str = field(
+        default="",
+        metadata={"help": "slurm/pbs/sge: the Python that runs the workers ('' = 'python' after the prologue if "
+                          "there is one, else this Python's path)."},
+    )
+    cluster_job_extra: tuple[str, ...] = field(
+        default=(), metadata={"help": "slurm/pbs/sge: extra scheduler directives, e.g. '--constraint=avx2'."}
+    )
+    cluster_local_directory: str = field(
+        default="",
+        metadata={"help": "slurm/pbs/sge: the workers' scratch folder on the node, e.g. '$TMPDIR' ('' = Dask's "
+                          "default)."},
+    )
+    cluster_interface: str = field(
+        default="",
+        metadata={"help": "slurm/pbs/sge: the network interface the scheduler listens on, e.g. 'ib0' ('' = "
+                          "Dask's default)."},
+    )
     instructor_only: tuple[str, ...] = field(
         default=("instructor", "*.instructor.*", "*_instructor.*"),
         metadata={"help": "File name patterns in solutions/<assignment>/ that are never released, published "

@@ -6,7 +6,9 @@ Steps, in order (each safe to repeat):
    (its own gradebook), checked against the committed assignments/A; rebuilt only when solutions/A changed.
 2. one :class:`~dlcourse.grading.execute.Job` per collected submission that is not up to date
    (:func:`job_key`: the submission's bytes, the template and the limits), run ``jobs`` at a time, each in
-   its own process, forked from this one (which has nbgrader imported already);
+   its own process, forked from this one (which has nbgrader imported already) — or, with ``cluster``, on
+   the workers of a Dask cluster (:mod:`dlcourse.grading.cluster`), the job and its results travelling as
+   data;
 3. as each one ends, in this process only: :func:`record` merges its private gradebook into
    autograde/gradebook.db, replaces its autograded copy and writes its result file — the result file last,
    so a run killed halfway redoes exactly the submissions without one and never duplicates rows;
@@ -34,9 +36,19 @@ import nbformat
 import nbgrader
 
 from dlcourse.config import settings
-from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, saved, suspicious
+from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, proclimit, saved, suspicious
 from dlcourse.grading.course import Course
-from dlcourse.grading.execute import CRASHED, GRADED, INVALID, TIMEOUT, Job, JobResult, run_job
+from dlcourse.grading.execute import (
+    CRASHED,
+    GRACE_SECONDS,
+    GRADED,
+    INVALID,
+    TIMEOUT,
+    Job,
+    JobResult,
+    job_result,
+    run_job,
+)
 from dlcourse.grading.inbox import COLLECTED, Entry, read_manifest
 from dlcourse.grading.report import Row, status_line, write_report
 from dlcourse.grading.sandbox import sandbox_problem
@@ -77,15 +89,36 @@ def job_key(*, job: Job, template: Path) -> str:
     """What a result depends on; an unchanged key means the stored result is still right."""
     cfg = settings()
     return _digest(_files(job.submitted), extra=f"{(template / 'key').read_text()} {job.cell_timeout} "
-                                               f"{job.memory_bytes} {job.sandbox} {job.fast} {job.duedate} "
-                                               f"{job.extension_days} {cfg.late_penalty_per_day} {cfg.late_max_days}")
+                                               f"{job.memory_bytes} {job.sandbox} {job.fast} {job.timeout} "
+                                               f"{job.max_processes} {job.duedate} {job.extension_days} "
+                                               f"{cfg.late_penalty_per_day} {cfg.late_max_days}")
+
+
+class LocalPool:
+    """Today's pool: ``workers`` grading processes at a time on this machine, forked from this process."""
+
+    def __init__(self, *, workers: int, gpus: list[str] | None):
+        self.workers, self.gpus = workers, gpus
+        self.threads = max(1, len(os.sched_getaffinity(0)) // workers)
+
+    def describe(self) -> str:
+        return f"{self.workers} at a time" + (f" on GPUs {','.join(self.gpus)}" if self.gpus else "")
+
+    def run(self, jobs: list[Job], *, timeout: int, on_done) -> None:
+        run_pool(jobs, workers=self.workers, timeout=timeout, gpus=self.gpus, on_done=on_done)
 
 
 def grade(*, assignment: str, course: Course, jobs: int | None = None, cell_timeout: int | None = None,
           timeout: int | None = None, memory_gb: float | None = None, sandbox: bool = True, gpu: bool = False,
-          force: bool = False, students: list[str] | None = None, echo=print) -> list[Row]:
+          force: bool = False, cluster: str | None = None, students: list[str] | None = None,
+          echo=print) -> list[Row]:
     """Grade every collected submission of ``assignment`` (or only those of ``students``: ``force`` then grades
-    again only theirs); write the report of the whole assignment; return its rows."""
+    again only theirs); write the report of the whole assignment; return its rows.
+
+    ``cluster`` (``local:N``, ``tcp://HOST:PORT``, ``slurm``, ``pbs``, ``sge``): grade on Dask instead of the
+    local pool (see :mod:`dlcourse.grading.cluster`); a scheduler that cannot be reached fails here, before
+    anything is written.
+    """
     cfg = settings()
     manifest = read_manifest(course.inbox, assignment)
     if not manifest:
@@ -96,25 +129,32 @@ def grade(*, assignment: str, course: Course, jobs: int | None = None, cell_time
         unknown = sorted(only - {e.student for e in manifest.values()})
         if unknown:
             raise ValueError(f"nothing collected for {', '.join(unknown)} in {assignment}")
-    if sandbox:
+    if cluster is not None and jobs:
+        raise ValueError("--jobs sets the local pool's size; with --cluster the workers' threads decide how many "
+                         "submissions are graded at once")
+    if sandbox and cluster is None:  # on a cluster, each worker checks its own sandbox, per job
         problem = sandbox_problem()
         if problem:
             raise RuntimeError(problem)
-    else:
+    elif not sandbox:
         echo(NO_SANDBOX_WARNING)
+    limits = dict(limit=timeout or cfg.grade_timeout, cell_timeout=cell_timeout or cfg.grade_cell_timeout,
+                  memory_bytes=int((memory_gb or cfg.grade_memory_gb) * 2**30), sandbox=sandbox, force=force,
+                  only=only)
+    if cluster is not None:
+        from dlcourse.grading.cluster import open_cluster
+
+        with open_cluster(cluster, gpu=gpu, echo=echo) as pool, \
+                _exclusive(course.work / assignment / "grade.lock", assignment=assignment):
+            return _grade(assignment=assignment, course=course, manifest=manifest, pool=pool, echo=echo, **limits)
     gpus = visible_gpus() if gpu else None
-    workers = len(gpus) if gpus else max(1, jobs or len(os.sched_getaffinity(0)))
-    limit = timeout or cfg.grade_timeout
+    pool = LocalPool(workers=len(gpus) if gpus else max(1, jobs or len(os.sched_getaffinity(0))), gpus=gpus)
     with _exclusive(course.work / assignment / "grade.lock", assignment=assignment):
-        return _grade(assignment=assignment, course=course, manifest=manifest, workers=workers, gpus=gpus,
-                      limit=limit, cell_timeout=cell_timeout or cfg.grade_cell_timeout,
-                      memory_bytes=int((memory_gb or cfg.grade_memory_gb) * 2**30), sandbox=sandbox, force=force,
-                      only=only, echo=echo)
+        return _grade(assignment=assignment, course=course, manifest=manifest, pool=pool, echo=echo, **limits)
 
 
-def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], workers: int, gpus: list[str] | None,
-           limit: int, cell_timeout: int, memory_bytes: int, sandbox: bool, force: bool, only: set[str] | None,
-           echo) -> list[Row]:
+def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], pool, limit: int, cell_timeout: int,
+           memory_bytes: int, sandbox: bool, force: bool, only: set[str] | None, echo) -> list[Row]:
     cfg = settings()
     template = build_template(course=course, assignment=assignment)
     main_db = f"sqlite:///{course.gradebook}"
@@ -142,7 +182,7 @@ def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], worke
                   release=course.release_dir(assignment), template=template,
                   job_dir=course.work / assignment / "jobs" / student,
                   cell_timeout=cell_timeout, memory_bytes=memory_bytes, sandbox=sandbox, fast=cfg.grade_fast,
-                  threads=max(1, len(os.sched_getaffinity(0)) // workers),
+                  threads=pool.threads, timeout=limit, max_processes=cfg.grade_max_processes,
                   duedate=due.isoformat() if due else "", extension_days=extensions.get((student, assignment), 0.0))
         stored = _load(results / f"{student}.json")
         if not force and stored and stored.get("key") == job_key(job=job, template=template) and \
@@ -152,15 +192,17 @@ def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], worke
     skipped = len(students) - len(todo)
     echo(f"grading {len(todo)} of {len(students)} collected submissions of {assignment} "
          + (f"(only {', '.join(sorted(only))}) " if only is not None else "")
-         + f"({skipped} up to date{'' if not skipped else '; --force grades them again'}), {workers} at a time"
-         + (f" on GPUs {','.join(gpus)}" if gpus else "") + ("" if sandbox else ", no sandbox"))
+         + f"({skipped} up to date{'' if not skipped else '; --force grades them again'}), {pool.describe()}"
+         + ("" if sandbox else ", no sandbox"))
 
-    def done(job: Job, result: JobResult, n: int) -> None:
-        record(job=job, result=result, course=course, template=template, results=results)
-        echo(f"[{n}/{len(todo)}] {job.student}: {result.status} ({result.seconds:.1f} s)"
+    def done(job: Job, result: JobResult, n: int, run: dict | None = None) -> None:
+        record(job=job, result=result, course=course, template=template, results=results, run=run)
+        where = (run or {}).get("worker", "local")
+        echo(f"[{n}/{len(todo)}] {job.student}: {result.status} ({result.seconds:.1f} s"
+             + ("" if where == "local" else f" on {where}") + ")"
              + (f" — {result.messages[0]}" if result.messages else ""))
 
-    run_pool(todo, workers=workers, timeout=limit, gpus=gpus, on_done=done)
+    pool.run(todo, timeout=limit, on_done=done)
     rows = report_rows(course=course, assignment=assignment, manifest=manifest, results=results)
     paths = write_report(rows, folder=course.reports, assignment=assignment)
     echo(f"{status_line(rows)}; report: {', '.join(str(p) for p in paths)}")
@@ -168,36 +210,48 @@ def _grade(*, assignment: str, course: Course, manifest: dict[str, Entry], worke
 
 
 def run_pool(jobs: list[Job], *, workers: int, timeout: int, gpus: list[str] | None, on_done) -> None:
-    """Run ``jobs``, ``workers`` at a time, each in a process of its own (forked); a job over
-    ``timeout`` seconds is killed with its whole process tree. ``on_done(job, result, n)`` runs here."""
+    """Run ``jobs``, ``workers`` at a time, each in a process of its own (forked); a job still running
+    ``GRACE_SECONDS`` after its ``timeout`` (the deadline inside it should have ended it) is killed with its
+    whole process tree. Each sandboxed job gets a pids cgroup of its own where one can be made (removed
+    when the job ends). ``on_done(job, result, n, run)`` runs here."""
     if not jobs:
         return
     ctx = fork_context()
+    caps = os.geteuid() == 0 and proclimit.cgroup_problem() is None
+    if caps:
+        proclimit.sweep_stale()
     pending, running, free = deque(jobs), {}, list(gpus or [])
     progress = _progress(len(jobs))
-    finished = 0
+    finished, begun = 0, time.monotonic()
     while pending or running:
         while pending and len(running) < workers:
             job = replace(pending.popleft(), parent_pid=os.getpid())
             if gpus:
                 job = replace(job, gpu=free.pop(0))
+            group = None
+            if caps and job.sandbox and job.max_processes:
+                group, _ = proclimit.create(job.max_processes)
+                job = replace(job, cgroup=str(group.path) if group else "")
             proc = ctx.Process(target=run_job, args=(job,), name=f"grade-{job.student}", daemon=False)
             proc.start()
-            running[proc.sentinel] = (proc, job, time.monotonic())
+            running[proc.sentinel] = (proc, job, time.monotonic(), group)
         ready = set(multiprocessing.connection.wait(list(running), timeout=0.5))
-        for sentinel, (proc, job, started) in list(running.items()):
-            overdue = time.monotonic() - started > timeout
+        for sentinel, (proc, job, started, group) in list(running.items()):
+            overdue = time.monotonic() - started > timeout + GRACE_SECONDS
             if sentinel not in ready and not overdue:
                 continue
             if sentinel not in ready:
                 kill_tree(proc.pid)
             proc.join()
+            if group is not None:
+                group.close()
             del running[sentinel]
             if job.gpu is not None:
                 free.append(job.gpu)
             finished += 1
             progress.clear()  # on a terminal: the bar steps aside for the line on_done prints
-            on_done(job, _result(job, proc=proc, overdue=sentinel not in ready, timeout=timeout), finished)
+            run = {"worker": "local", "queued": round(started - begun, 2), "transfer": 0.0}
+            on_done(job, _result(job, proc=proc, overdue=sentinel not in ready, timeout=timeout), finished, run)
             progress.update(1)
     progress.close()
 
@@ -212,8 +266,10 @@ def fork_context():
     return multiprocessing.get_context("fork")
 
 
-def record(*, job: Job, result: JobResult, course: Course, template: Path, results: Path) -> None:
-    """Merge one finished job into the course: gradebook, autograded copy, then its result file."""
+def record(*, job: Job, result: JobResult, course: Course, template: Path, results: Path,
+           run: dict | None = None) -> None:
+    """Merge one finished job into the course: gradebook, autograded copy, then its result file (with ``run``:
+    where and how it ran — worker, queued and transfer seconds, bytes)."""
     cfg = settings()
     autograded = job.job_dir / "autograded" / job.student / job.assignment
     scored = result.status in (GRADED, TIMEOUT) and any(autograded.glob("*.ipynb"))
@@ -237,7 +293,8 @@ def record(*, job: Job, result: JobResult, course: Course, template: Path, resul
     log = job.job_dir / "log.txt"
     if log.exists():
         shutil.copy(log, results / f"{job.student}.log")
-    data = {"key": job_key(job=job, template=template), "result": asdict(result), "flags": flags}
+    data = {"key": job_key(job=job, template=template), "result": asdict(result), "flags": flags,
+            "run": run or {}}
     tmp = results / f"{job.student}.json.tmp"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     tmp.replace(results / f"{job.student}.json")
@@ -263,7 +320,13 @@ def report_rows(*, course: Course, assignment: str, manifest: dict[str, Entry], 
             result = JobResult(**stored["result"])
             scores = gradebook.read_scores(url=url, course_id=cfg.course_id, assignment=assignment,
                                            student=e.student).get(e.notebook[:-6])
-            row.status, row.seconds, row.flags = result.status, result.seconds, stored["flags"]
+            row.status, row.seconds = result.status, result.seconds
+            row.flags = sorted(set(stored["flags"]) | set(result.flags))
+            run = stored.get("run") or {}
+            row.worker = run.get("worker", "")
+            row.times = {"queued": run.get("queued", 0.0), "transfer": run.get("transfer", 0.0),
+                         "grading": result.seconds, "cpu": result.cpu_seconds}
+            row.peak_mb = round(result.peak_bytes / 2**20, 1)
             if scores:
                 row.score, row.max_score = scores.score, scores.max_score
                 if result.status in (GRADED, TIMEOUT) and scores.failed:
@@ -308,13 +371,7 @@ def visible_gpus() -> list[str]:
 
 
 def _result(job: Job, *, proc, overdue: bool, timeout: int) -> JobResult:
-    if overdue:
-        return JobResult(TIMEOUT, [f"stopped after {timeout} s, the limit for a whole notebook; nothing was graded"],
-                         seconds=float(timeout))
-    path = job.job_dir / "result.json"
-    if path.exists():
-        return JobResult(**json.loads(path.read_text(encoding="utf-8")))
-    return JobResult(CRASHED, [f"the grading process died (exit code {proc.exitcode}); nothing was graded"])
+    return job_result(job, exitcode=proc.exitcode, overdue=overdue, timeout=timeout)
 
 
 def _max_scores(*, url: str, assignment: str) -> dict[str, float]:

@@ -30,6 +30,7 @@ from traitlets.config import Config
 
 from dlcourse.config import settings
 from dlcourse.grading.course import Course
+from dlcourse.grading.deadline import ExecuteWithDeadline
 from dlcourse.grading.deadlines import LatePolicy
 from dlcourse.grading.preprocessors import DemoteStderrNoise, ExecuteWithLimits, RedactHiddenTests
 from dlcourse.grading.sandbox import SandboxKernelManager
@@ -92,11 +93,14 @@ def _late_policy(c: Config) -> None:
 
 
 def private_config(*, root: Path, cell_timeout: int, working_dir: Path, runtime_dir: Path,
-                   sandbox_argv: list[str]) -> Config:
+                   sandbox_argv: list[str], deadline: float = 0.0, notebook_timeout: int = 0) -> Config:
     """Configuration of the private course in which one submission is graded.
 
     ``root`` holds ``source/`` (a copy of the release), ``submitted/``, ``autograded/`` and its own
     ``gradebook.db``; the kernel starts in ``working_dir`` under ``sandbox_argv`` (empty: no sandbox).
+    ``deadline`` (``time.time()``; 0: none) is when the whole-notebook limit of ``notebook_timeout`` seconds
+    runs out: execution stops there and the cells that completed keep their scores (ExecuteWithDeadline
+    takes ExecuteWithLimits' place in the pipeline).
     """
     cfg = settings()
     c = Config()
@@ -107,8 +111,11 @@ def private_config(*, root: Path, cell_timeout: int, working_dir: Path, runtime_
     c.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
     c.CourseDirectory.course_id = cfg.course_id
     c.CourseDirectory.ignore = [*NBGRADER_IGNORE, *cfg.instructor_only]
-    c.Autograde.autograde_preprocessors = AUTOGRADE_STEPS
+    c.Autograde.autograde_preprocessors = [ExecuteWithDeadline if step is ExecuteWithLimits else step
+                                           for step in AUTOGRADE_STEPS]
     c.ExecuteWithLimits.timeout = cell_timeout
+    c.ExecuteWithDeadline.deadline = deadline
+    c.ExecuteWithDeadline.notebook_timeout = notebook_timeout
     c.ExecuteWithLimits.working_dir = str(working_dir)
     c.ExecuteWithLimits.kernel_manager_class = SandboxKernelManager
     c.SandboxKernelManager.runtime_dir = str(runtime_dir)

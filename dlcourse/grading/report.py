@@ -27,6 +27,10 @@ class Row:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sha256: str = ""
+    # added with `grade --cluster` (older reports lack them): where and how the job ran, for sizing a cluster
+    worker: str = ""  # "local" (the local pool) or the Dask worker's address
+    times: dict = field(default_factory=dict)  # seconds: queued, transfer, grading, cpu (CPU-seconds)
+    peak_mb: float = 0.0  # peak resident memory of the kernel's process tree
     late_penalty: float = 0.0  # points nbgrader's late-penalty step took (score is before it)
 
 

@@ -1,7 +1,9 @@
 """A memory watchdog on a process tree, and killing a whole tree.
 
 The memory limit is a watchdog on resident memory rather than ``RLIMIT_AS``: TensorFlow reserves far
-more virtual address space than it touches, so an address-space limit breaks a correct notebook.
+more virtual address space than it touches, so an address-space limit breaks a correct notebook. The
+watchdog also records the tree's peak memory and CPU time (the sandboxed kernel's CPU never reaches the
+grader's RUSAGE_CHILDREN: bubblewrap does not pass its children's usage on).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 import psutil
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def tree(pid: int) -> list[psutil.Process]:
@@ -49,19 +52,31 @@ def resident_bytes(pids: list[int]) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of ``pid`` so far, from /proc/<pid>/stat (None when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+        fields = data[data.rindex(b")") + 2:].split()  # after the command name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / TICK  # stat fields 14 and 15: utime, stime
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class MemoryWatchdog:
     """Watch the descendants of ``pid`` (the kernel tree under a grading process); kill them all when
     their summed resident memory exceeds ``limit_bytes``. ``fired`` tells afterwards whether it did.
 
     >>> with MemoryWatchdog(pid=os.getpid(), limit_bytes=4 << 30) as dog:
     ...     run_the_kernel()
-    >>> dog.fired, dog.peak_bytes
+    >>> dog.fired, dog.peak_bytes, dog.cpu_seconds
     """
 
     def __init__(self, *, pid: int, limit_bytes: int, interval: float = 0.2, rescan: float = 1.0):
         self.pid, self.limit_bytes, self.interval, self.rescan = pid, limit_bytes, interval, rescan
         self.fired = False
         self.peak_bytes = 0
+        self._cpu: dict[int, float] = {}  # the last CPU time seen of every process of the tree
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="memory-watchdog", daemon=True)
 
@@ -72,6 +87,12 @@ class MemoryWatchdog:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU seconds of the watched processes (sampled: at most ``interval`` of a process's last moments
+        is missed)."""
+        return sum(self._cpu.values())
 
     def _run(self) -> None:
         # Finding the tree scans every process on the machine (~5 ms); reading the memory of known
@@ -84,6 +105,10 @@ class MemoryWatchdog:
                 pids, last_scan = [p.pid for p in tree(self.pid)[1:]], now
             used = resident_bytes(pids)
             self.peak_bytes = max(self.peak_bytes, used)
+            for pid in pids:
+                seen = cpu_seconds(pid)
+                if seen is not None:
+                    self._cpu[pid] = max(seen, self._cpu.get(pid, 0.0))
             if used > self.limit_bytes:
                 self.fired = True
                 kill_tree(self.pid, include_root=False)

@@ -1,18 +1,26 @@
 """Fixtures for the grading pipeline: a tiny real nbgrader assignment in a course under tmp_path.
 
 Nothing here writes into the repository's autograde/: every test grades in its own copy of a course.
+The two expensive local runs — the tiny batch of hostile submissions and the a3 demo — are session
+fixtures, graded once: test_grade and test_a3 check them, test_cluster compares cluster runs with them.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from dlcourse.config import REPO_ROOT
+from dlcourse.grading.collect import collect
 from dlcourse.grading.course import Course
+from dlcourse.grading.grade import grade
 from dlcourse.grading.release import release
+from dlcourse.grading.report import read_report
 from dlcourse.grading.sandbox import sandbox_problem
 
 # A secret in the grader's environment: the sandbox test checks that student code never sees it. Set at
@@ -57,3 +65,49 @@ def released_tiny(tmp_path_factory) -> Course:
 def tiny(released_tiny, tmp_path) -> Course:
     """A fresh copy of the released tiny course for one test."""
     return copy_course(released_tiny, tmp_path / "course")
+
+
+# ── the tiny batch: every hostile submission at once, 2 jobs (tests/grading/test_grade.py) ──────────────
+BATCH = ["solution", "released", "invalid_json", "empty", "wrong_assignment", "stripped_metadata", "colab",
+         "reordered", "deleted_test", "duplicated_answer", "edited_locked", "edited_test_wrong", "nbformat44",
+         "renamed", "memory_bomb", "os_exit", "flood", "suspicious", "stderr_noise", "reads_secrets", "fork_bomb"]
+LIMITS = dict(jobs=2, cell_timeout=120, timeout=300, memory_gb=1.0, sandbox=SANDBOX)
+
+
+@pytest.fixture(scope="session")
+def tiny_batch(released_tiny, tmp_path_factory):
+    """(course, report rows by student, grade's output lines) of the tiny batch, graded by the local pool."""
+    course = copy_course(released_tiny, tmp_path_factory.mktemp("batch") / "course")
+    collect(source=lms_folder(course.root.parent, BATCH), assignment="tiny", course=course, echo=quiet)
+    lines: list[str] = []
+    rows = grade(assignment="tiny", course=course, echo=lines.append, **LIMITS)
+    return course, {r.student: r for r in rows}, lines
+
+
+# ── the a3 demo (tests/grading/test_a3.py): about a minute of training per submission on 2 cores ─────────
+A3 = "a3_char_rnn"
+A3_NOTEBOOK = "char_rnn.ipynb"
+
+
+@pytest.fixture(scope="session")
+def a3_demo(tmp_path_factory):
+    """(course, release output lines, demo process, report rows by student) for one run of `dlcourse demo
+    --jobs 2` on a copy of a3 with its committed examples, plus the released notebook collected as s00."""
+    repo = Course.default()
+    root = tmp_path_factory.mktemp("a3") / "course"
+    course = Course(root)
+    shutil.copytree(repo.source_dir(A3), course.source_dir(A3))
+    shutil.copytree(repo.examples / A3, course.examples / A3)
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    if (REPO_ROOT / "data").is_dir():
+        shutil.copytree(REPO_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("cache"))
+    lines: list[str] = []
+    release(course=course, assignments=[A3], echo=lines.append)
+    released = root.parent / "lms" / f"s00_{A3_NOTEBOOK}"
+    released.parent.mkdir()
+    shutil.copy(course.release_dir(A3) / A3_NOTEBOOK, released)
+    collect(source=released.parent, assignment=A3, course=course, echo=quiet)
+    demo = subprocess.run([sys.executable, "-m", "dlcourse.cli", "demo", "--jobs", "2"], capture_output=True,
+                          text=True, env={**os.environ, "DLCOURSE_ROOT": str(root)}, timeout=1500)
+    rows = {r.student: r for r in read_report(course.reports / f"{A3}.json")} if demo.returncode == 0 else {}
+    return course, lines, demo, rows

@@ -8,22 +8,14 @@ collected beforehand as student s00 — in one call, and writes feedback), then 
 from __future__ import annotations
 
 import csv
-import os
-import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
-from dlcourse.config import REPO_ROOT
 from dlcourse.grading import gradebook, leakcheck
-from dlcourse.grading.collect import collect
 from dlcourse.grading.course import Course
 from dlcourse.grading.export import export
 from dlcourse.grading.grade import graded_cells
-from dlcourse.grading.release import release
-from dlcourse.grading.report import read_report
 from dlcourse.grading.samples import write_examples
 from tests.grading.conftest import quiet
 
@@ -35,25 +27,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def a3(tmp_path_factory):
-    """(course, release output lines, demo process, report rows by student) for one run of the demo."""
-    root = tmp_path_factory.mktemp("a3") / "course"
-    course = Course(root)
-    shutil.copytree(REPO.source_dir(A3), course.source_dir(A3))
-    shutil.copytree(REPO.examples / A3, course.examples / A3)
-    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
-    if (REPO_ROOT / "data").is_dir():
-        shutil.copytree(REPO_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("cache"))
-    lines: list[str] = []
-    release(course=course, assignments=[A3], echo=lines.append)
-    released = root.parent / "lms" / f"s00_{NOTEBOOK}"
-    released.parent.mkdir()
-    shutil.copy(course.release_dir(A3) / NOTEBOOK, released)
-    collect(source=released.parent, assignment=A3, course=course, echo=quiet)
-    demo = subprocess.run([sys.executable, "-m", "dlcourse.cli", "demo", "--jobs", "2"], capture_output=True,
-                          text=True, env={**os.environ, "DLCOURSE_ROOT": str(root)}, timeout=1500)
-    rows = {r.student: r for r in read_report(course.reports / f"{A3}.json")} if demo.returncode == 0 else {}
-    return course, lines, demo, rows
+def a3(a3_demo):
+    """(course, release output lines, demo process, report rows by student): the session's one a3 demo run."""
+    return a3_demo
 
 
 def full_auto_marks(course: Course, student: str) -> tuple[float, float]:

@@ -20,24 +20,21 @@ import uuid
 import nbformat
 import pytest
 
-from dlcourse.config import REPO_ROOT
+from dlcourse.config import REPO_ROOT, settings
+from dlcourse.grading import proclimit
 from dlcourse.grading.collect import collect
 from dlcourse.grading.export import export
 from dlcourse.grading.feedback import feedback, visible_text
 from dlcourse.grading.grade import NO_SANDBOX_WARNING, grade
 from dlcourse.grading.report import STATUSES, read_report
+from dlcourse.grading.sandbox import GENERATED_ETC, SANDBOX_UID, etc_paths
 from dlcourse.grading.suspicious import ALWAYS_EQUAL, BUILTINS, NUMPY
-from tests.grading.conftest import SANDBOX, SUBMISSIONS, copy_course, lms_folder, needs_sandbox, quiet
+from tests.grading.conftest import BATCH, SANDBOX, SUBMISSIONS, lms_folder, needs_sandbox, quiet
 
 pytestmark = pytest.mark.slow
 
-BATCH = ["solution", "released", "invalid_json", "empty", "wrong_assignment", "stripped_metadata", "colab",
-         "reordered", "deleted_test", "duplicated_answer", "edited_locked", "edited_test_wrong", "nbformat44",
-         "renamed", "memory_bomb", "os_exit", "flood", "suspicious", "stderr_noise"]
 REPAIRED = ["stripped_metadata", "colab", "reordered", "deleted_test", "duplicated_answer", "edited_locked",
             "nbformat44", "renamed"]
-LIMITS = dict(jobs=2, cell_timeout=120, timeout=300, memory_gb=1.0, sandbox=SANDBOX)
-
 
 def autograded(course, student) -> nbformat.NotebookNode:
     return nbformat.read(course.autograded / student / "tiny" / "tiny.ipynb", as_version=4)
@@ -56,12 +53,8 @@ def gradebook_counts(course) -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def batch(released_tiny, tmp_path_factory):
-    course = copy_course(released_tiny, tmp_path_factory.mktemp("batch") / "course")
-    collect(source=lms_folder(course.root.parent, BATCH), assignment="tiny", course=course, echo=quiet)
-    lines: list[str] = []
-    rows = grade(assignment="tiny", course=course, echo=lines.append, **LIMITS)
-    return course, {r.student: r for r in rows}, lines
+def batch(tiny_batch):
+    return tiny_batch
 
 
 def test_solution_scores_full_marks_and_release_zero(batch):
@@ -119,9 +112,10 @@ def test_a_million_lines_are_graded_with_output_limited(batch):
 
 def test_suspicious_code_is_flagged_not_scored(batch):
     _, rows, _ = batch
-    assert rows["suspicious"].flags == [ALWAYS_EQUAL, BUILTINS, NUMPY]
+    suspicious = lambda row: [f for f in row.flags if f.startswith("suspicious:")]  # noqa: E731
+    assert suspicious(rows["suspicious"]) == [ALWAYS_EQUAL, BUILTINS, NUMPY]
     assert (rows["suspicious"].status, rows["suspicious"].score) == ("graded", 3.0)
-    assert all(not rows[s].flags for s in BATCH if s != "suspicious")
+    assert all(not suspicious(rows[s]) for s in BATCH if s != "suspicious")
 
 
 def test_stderr_noise_does_not_zero_a_correct_test(batch):
@@ -136,20 +130,24 @@ def test_report_format(batch):
     course, rows, lines = batch
     data = json.loads((course.reports / "tiny.json").read_text())
     assert [list(r) for r in data] == [["student", "notebook", "status", "score", "max_score", "repaired", "flags",
-                                        "messages", "seconds", "sha256", "late_penalty"]] * len(BATCH)
+                                        "messages", "seconds", "sha256", "worker", "times", "peak_mb",
+                                        "late_penalty"]] * len(BATCH)
     assert {r["status"] for r in data} <= set(STATUSES) and len(data) == len(BATCH)
     assert read_report(course.reports / "tiny.json") == sorted(rows.values(), key=lambda r: r.student)
     for r in data:
         original = next((SUBMISSIONS / r["student"]).glob("*.ipynb")).read_bytes()
         assert r["sha256"] == hashlib.sha256(original).hexdigest()
         assert isinstance(r["score"], float) and isinstance(r["seconds"], float)
+        if r["status"] != "invalid":  # where and how each job ran (for sizing a cluster)
+            assert r["worker"] == "local" and set(r["times"]) == {"queued", "transfer", "grading", "cpu"}
+            assert r["times"]["grading"] == r["seconds"] > 0 and r["times"]["cpu"] > 0 and r["peak_mb"] > 0
     summary = (course.reports / "tiny.md").read_text()
     assert "| solution | tiny.ipynb | graded | 3/3 |" in summary
     png = (course.reports / "tiny.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 60_000
-    assert lines[0] == "grading 16 of 16 collected submissions of tiny (0 up to date), 2 at a time" + (
+    assert lines[0] == "grading 18 of 18 collected submissions of tiny (0 up to date), 2 at a time" + (
         "" if SANDBOX else ", no sandbox")
-    assert any(line.startswith("[16/16] ") for line in lines)
+    assert any(line.startswith("[18/18] ") for line in lines)
 
 
 def test_originals_are_unchanged(batch):
@@ -187,19 +185,32 @@ def test_feedback_redacts_hidden_tests(batch):
 
 
 def test_timeouts(tiny, tmp_path):
+    limits = dict(cell_timeout=5, timeout=20, sandbox=SANDBOX)
     collect(source=lms_folder(tmp_path / "a", ["infinite_loop"]), assignment="tiny", course=tiny, echo=quiet)
-    [loop] = grade(assignment="tiny", course=tiny, jobs=1, cell_timeout=3, timeout=120, sandbox=SANDBOX, echo=quiet)
+    [loop] = grade(assignment="tiny", course=tiny, jobs=1, echo=quiet, **limits)
     assert (loop.student, loop.status, loop.score) == ("infinite_loop", "timeout", 3.0)
-    assert loop.messages[0] == ("tiny.ipynb cell 2 ran longer than 3 s and was interrupted; "
+    assert loop.messages[0] == ("tiny.ipynb cell 2 ran longer than 5 s and was interrupted; "
                                 "the other cells were graded")
-    # a loop that swallows the interrupt: every later cell times out too, so the whole-notebook limit ends it
-    collect(source=lms_folder(tmp_path / "b", ["stubborn_loop"]), assignment="tiny", course=tiny, echo=quiet)
+    # a loop that swallows the interrupt: every later cell times out too, so the whole-notebook limit ends it;
+    # the cells that completed before keep their scores (test_add's point when the loop comes after it)
+    collect(source=lms_folder(tmp_path / "b", ["stubborn_loop", "stubborn_after_add"]), assignment="tiny",
+            course=tiny, echo=quiet)
     lines: list[str] = []
-    [again, stubborn] = grade(assignment="tiny", course=tiny, jobs=1, cell_timeout=3, timeout=8, sandbox=SANDBOX,
-                              echo=lines.append)
-    assert lines[0].startswith("grading 1 of 2") and again == loop
-    assert (stubborn.student, stubborn.status, stubborn.score) == ("stubborn_loop", "timeout", 0.0)
-    assert stubborn.messages[0] == "stopped after 8 s, the limit for a whole notebook; nothing was graded"
+    again, after_add, stubborn = grade(assignment="tiny", course=tiny, jobs=2, echo=lines.append, **limits)
+    assert lines[0].startswith("grading 2 of 3") and again == loop
+    for row, score in ((stubborn, 0.0), (after_add, 1.0)):
+        assert (row.status, row.score) == ("timeout", score), row
+        stopped = next(m for m in row.messages if "limit for a whole notebook" in m)
+        assert stopped.startswith("tiny.ipynb: stopped at the 20 s limit for a whole notebook in cell ")
+        assert stopped.endswith("the cells before kept their scores")
+        # ended by the deadline inside the job (a message of the job's own), not by the parent's hard kill
+        # (which grades nothing); no wall time asserted: a loaded machine stretches any bound
+    assert "1 test cells lost points: test_normalize" in after_add.messages
+    nb = autograded(tiny, "stubborn_after_add")
+    assert not any(o.output_type == "error" for o in cell(nb, "test_add").outputs)
+    assert {o.ename for o in cell(nb, "test_normalize").outputs if o.output_type == "error"} <= {
+        "CellTimeoutError", "NotebookTimeoutError"}
+    assert nb.cells[-1].outputs[0].ename == "NotebookTimeoutError"  # the last cell never ran
 
 
 def test_grading_again_gives_the_same_scores(tiny, tmp_path):
@@ -292,3 +303,42 @@ def test_the_sandbox_isolates_student_code(tiny, tmp_path):
     seen = probe(tiny, tmp_path, sandbox=True)
     assert {k: v for k, v in seen.items() if k.startswith(("see:", "write:")) and v} == {}
     assert seen["interfaces"] == ["lo"] and seen["processes"] < 10 and seen["env"] == []
+
+
+def printed(course, student, marker: str) -> str:
+    nb = autograded(course, student)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return text.split(marker, 1)[1].splitlines()[0].strip()
+
+
+@needs_sandbox
+def test_the_sandbox_keeps_the_hosts_secrets(batch):
+    """A submission that looks for /etc/shadow, SSH host keys and root's files: graded as usual, found nothing."""
+    course, rows, _ = batch
+    assert (rows["reads_secrets"].status, rows["reads_secrets"].score) == ("graded", 3.0)
+    seen = json.loads(printed(course, "reads_secrets", "SECRETS "))
+    assert (seen["uid"], seen["gid"], seen["user"]) == (SANDBOX_UID, SANDBOX_UID, "nobody")
+    assert all(not isinstance(v, int) for v in seen["read"].values()), seen["read"]  # every read failed
+    allowed = {p.split("/")[2] for p in etc_paths()} | set(GENERATED_ETC)
+    assert set(seen["etc"]) <= allowed and "shadow" not in seen["etc"], sorted(set(seen["etc"]) - allowed)
+
+
+@needs_sandbox
+def test_a_fork_bomb_stops_at_the_process_cap(batch):
+    """A submission that forks until refused: refused below grade_max_processes, graded as usual, and the
+    jobs beside it in the batch graded as usual (the other tests of this module)."""
+    course, rows, _ = batch
+    row = rows["fork_bomb"]
+    assert (row.status, row.score) == ("graded", 3.0), row
+    forks, refused = printed(course, "fork_bomb", "FORKS ").split()
+    cap = settings().grade_max_processes
+    if os.geteuid() != 0 or proclimit.cgroup_problem() is None:  # a pids cgroup, or RLIMIT_NPROC in the namespace
+        assert refused == "BlockingIOError" and 0 < int(forks) < cap, (forks, refused)
+        assert proclimit.NO_PROCESS_LIMIT not in row.flags
+    else:  # root without a pids cgroup: no cap, and the report says so
+        assert (forks, refused) == ("600", "None")
+        assert proclimit.NO_PROCESS_LIMIT in row.flags
+        assert any(m.startswith("no cap on the kernel's number of processes") for m in row.messages)
+    leftover = list((proclimit.find_hierarchy() or proclimit.Hierarchy(1, course.root / "none")).root.glob(
+        f"{proclimit.PREFIX}{os.getpid()}-*"))
+    assert leftover == [], leftover  # every job's cgroup was removed

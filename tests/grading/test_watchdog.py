@@ -37,3 +37,11 @@ def test_kill_tree_reaches_grandchildren():
     kill_tree(child.pid)
     child.wait(timeout=10)
     assert tree(child.pid) == []
+
+
+def test_the_trees_cpu_time_is_counted():
+    """A child that computes for a while: its CPU time is sampled, also when nobody waits for it here."""
+    shell = subprocess.Popen(["bash", "-c", f"{sys.executable} -c 'x = 0\nfor i in range(20_000_000): x += i'; true"])
+    with MemoryWatchdog(pid=shell.pid, limit_bytes=2**30, interval=0.05, rescan=0.05) as dog:
+        shell.wait(timeout=120)
+    assert dog.cpu_seconds > 0.5 and not dog.fired

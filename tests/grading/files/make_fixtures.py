@@ -47,6 +47,33 @@ while True:  # ignores the grader's interrupt: only the whole-notebook limit sto
         time.sleep(0.1)
     except KeyboardInterrupt:
         pass'''
+# hostile submissions for the sandbox (tests/grading/test_grade.py): what a kernel can read, how far it can fork
+READS_SECRETS = '''import json
+import os
+import pwd
+
+read = {}
+for path in ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh/ssh_host_ed25519_key",
+             "/etc/ssh/ssh_host_rsa_key", "/root/.bash_history", "/root/.ssh/id_rsa"):
+    try:
+        with open(path, "rb") as fh:
+            read[path] = len(fh.read())
+    except OSError as e:
+        read[path] = type(e).__name__
+print("SECRETS " + json.dumps({"uid": os.getuid(), "gid": os.getgid(), "user": pwd.getpwuid(os.getuid()).pw_name,
+                               "etc": sorted(os.listdir("/etc")), "read": read}))'''
+FORK_BOMB = '''import subprocess
+
+children, refused = [], None
+try:
+    while len(children) < 600:  # stops at 600 so that a machine without a cap survives the test
+        children.append(subprocess.Popen(["sleep", "600"]))
+except OSError as e:
+    refused = type(e).__name__
+for child in children:
+    child.kill()
+    child.wait()
+print(f"FORKS {len(children)} {refused}")'''
 SUSPICIOUS = '''import builtins
 import numpy.testing
 
@@ -140,6 +167,9 @@ def build(release_nb, source_nb) -> dict[str, tuple[str, bytes]]:
         "suspicious": ("tiny.ipynb", w(with_extra(good, after="imports", source=SUSPICIOUS))),
         "stderr_noise": ("tiny.ipynb", w(samples.with_answer(good, grade="answer_normalize", source=STDERR_NORMALIZE))),
         "stubborn_loop": ("tiny.ipynb", w(with_extra(good, after="imports", source=STUBBORN))),
+        "stubborn_after_add": ("tiny.ipynb", w(with_extra(good, after="test_add", source=STUBBORN))),
+        "reads_secrets": ("tiny.ipynb", w(with_extra(good, after="imports", source=READS_SECRETS))),
+        "fork_bomb": ("tiny.ipynb", w(with_extra(good, after="imports", source=FORK_BOMB))),
     }
 
 
