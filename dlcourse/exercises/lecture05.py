@@ -48,7 +48,8 @@ def windows_reference(n_chars: int, seq_len: int, stride: int) -> int:
 
 @exercise("05-2", explain="창의 시작 위치는 0, stride, 2·stride, …이고 마지막 창이 텍스트 안에 들어가야 하므로 "
                           "(n_chars − seq_len − 1) // stride + 1개입니다(n_chars > seq_len일 때). stride를 40으로 "
-                          "늘리면 서로 다른 조각이 약 40분의 1이 됩니다.")
+                          "늘리면 전체 조각 수가 약 40분의 1이 됩니다. 한 에포크에 보는 조각 수"
+                          "(steps_per_epoch × batch_size)는 그대로이므로, 한 에포크 안에서 같은 조각을 여러 번 봅니다.")
 def count_windows(f) -> str | None:
     rng = np.random.default_rng(5)
     cases = [(41, 40, 1), (40, 40, 1), (100, 10, 1), (100, 10, 3), (45_000, 40, 1), (45_000, 40, 40)]
