@@ -112,7 +112,7 @@ def test_word2vec_benchmark(tmp_path):
 def test_cgan_benchmark(tmp_path):
     data = run_benchmark("cgan.py", out=tmp_path)
     rows = {r["images"]: r for r in data["rows"]}
-    assert {"real test digits (ceiling)", "cGAN, label at D's input (course)", "cGAN, label after 2 layers (lab)",
+    assert {"real test digits (reference)", "cGAN, label at D's input (course)", "cGAN, label after 2 layers (lab)",
             "uniform noise"} <= set(rows)
     assert all(0 <= r["conditional accuracy"] <= 1 and r["Fréchet distance"] >= 0 for r in rows.values())
 
