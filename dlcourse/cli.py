@@ -62,7 +62,7 @@ def _sweep(args: argparse.Namespace, notebooks: list[Path]) -> int:
     out = Path(args.out) if args.out else BUILD_DIR / "sweep"
     results = sweep(notebooks, n=args.sweep, modes=modes, onednn=tuple(o.strip() for o in args.onednn.split(",")),
                     jobs=args.jobs, out=out, fresh=args.fresh, cell_timeout=args.cell_timeout,
-                    stored_only=args.stored_only)
+                    stored_only=args.stored_only, first_seed=args.first_seed)
     rows = table(results)
     print(markdown(rows, results))
     for r in smallest_margins(rows):
@@ -211,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sweep", type=int, metavar="N",
                    help="seed sweep: run each notebook N times (seed offsets 0..N-1) per mode and oneDNN setting, "
                         "and print every check's worst margin (dlcourse.sweep)")
+    p.add_argument("--first-seed", type=int, default=0, metavar="K",
+                   help="sweep: seed offsets K..K+N-1 instead of 0..N-1 (add seeds to an earlier sweep)")
     p.add_argument("--modes", help="sweep modes, comma-separated (default: --fast/--full, else fast)")
     p.add_argument("--onednn", default="0,1", help="sweep TF_ENABLE_ONEDNN_OPTS values (default: 0,1)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="sweep runs at once (default: 1)")

@@ -74,17 +74,22 @@ class Row:
         return self.worst_margin / abs(self.worst_threshold) if self.worst_threshold else None
 
 
-def plan(notebooks: Iterable[Path], *, n: int, modes: Iterable[str], onednn: Iterable[str]) -> list[RunSpec]:
-    """Every run of the sweep, notebook by notebook (so partial results arrive per notebook)."""
+def plan(notebooks: Iterable[Path], *, n: int, modes: Iterable[str], onednn: Iterable[str],
+         first_seed: int = 0) -> list[RunSpec]:
+    """Every run of the sweep, notebook by notebook (so partial results arrive per notebook); seed offsets
+    ``first_seed`` … ``first_seed + n − 1`` (a later sweep can add seeds to an earlier one)."""
     if n < 1:
         raise ValueError(f"--sweep needs at least one seed, not {n}")
+    if first_seed < 0:
+        raise ValueError(f"--first-seed must be 0 or more, not {first_seed}")
     for m in modes:
         if m not in ("fast", "full"):
             raise ValueError(f"unknown mode {m!r} (fast or full)")
     for o in onednn:
         if o not in ("0", "1"):
             raise ValueError(f"unknown oneDNN setting {o!r} (0 or 1)")
-    return [RunSpec(str(nb), m, o, k) for nb in notebooks for m in modes for o in onednn for k in range(n)]
+    return [RunSpec(str(nb), m, o, k) for nb in notebooks for m in modes for o in onednn
+            for k in range(first_seed, first_seed + n)]
 
 
 def run_key(spec: RunSpec) -> str:
@@ -117,10 +122,10 @@ def run_one(spec: RunSpec, *, cell_timeout: int | None = None) -> RunResult:
 
 def sweep(notebooks: list[Path], *, n: int, modes: tuple[str, ...] = ("fast",), onednn: tuple[str, ...] = ("0", "1"),
           jobs: int = 1, out: Path, fresh: bool = False, cell_timeout: int | None = None,
-          stored_only: bool = False, echo: Callable[[str], None] = print) -> list[RunResult]:
+          stored_only: bool = False, first_seed: int = 0, echo: Callable[[str], None] = print) -> list[RunResult]:
     """Run the sweep (``jobs`` runs at once), reusing stored runs of unchanged notebooks unless ``fresh``;
     ``stored_only`` runs nothing and tables the stored runs that match the notebooks' code cells."""
-    specs = plan(notebooks, n=n, modes=modes, onednn=onednn)
+    specs = plan(notebooks, n=n, modes=modes, onednn=onednn, first_seed=first_seed)
     runs_dir = out / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
     results: dict[RunSpec, RunResult] = {}

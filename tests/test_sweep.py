@@ -30,6 +30,10 @@ def test_plan_covers_seeds_modes_and_onednn(tiny):
     assert len(specs) == 12 and {s.offset for s in specs} == {0, 1, 2}
     with pytest.raises(ValueError, match="unknown mode"):
         plan([tiny], n=1, modes=("slow",), onednn=("0",))
+    later = plan([tiny], n=3, modes=("fast",), onednn=("0",), first_seed=2)
+    assert [s.offset for s in later] == [2, 3, 4] and later[0].tag.endswith("seed2")
+    with pytest.raises(ValueError, match="first-seed"):
+        plan([tiny], n=1, modes=("fast",), onednn=("0",), first_seed=-1)
 
 
 def test_sweep_records_worst_margin_and_resumes(tiny, tmp_path):
@@ -55,6 +59,9 @@ def test_cli_sweep_exits_non_zero_on_a_failing_check(tiny, tmp_path, capsys):
     out = capsys.readouterr()
     assert code == 1 and "smallest margin: tiny_sweep.ipynb · seed below 102" in out.out
     assert cli.main(["execute", "--sweep", "1", "--onednn", "1", "--out", str(tmp_path / "t"), str(tiny)]) == 0
+    # seed offset 2 alone fails (seed 102), added to the passing offset-0 run in the same folder
+    assert cli.main(["execute", "--sweep", "1", "--first-seed", "2", "--onednn", "1", "--out", str(tmp_path / "t"),
+                     str(tiny)]) == 1
 
 
 def test_stored_runs_survive_prose_edits_but_not_code_edits(tiny):
