@@ -7,18 +7,20 @@ another CPU takes other numeric paths, so a trained result must not depend on on
 :func:`dlcourse.checks.check` is recorded in soft mode (a failing check is logged and the notebook goes on), and
 the table gives, per notebook, check and mode, the worst value over all runs next to its threshold.
 
-Each run's result is kept in ``OUT/runs/*.json`` keyed by the notebook's cell sources, so a sweep that was stopped
+Each run's result is kept in ``OUT/runs/*.json`` keyed by the notebook's code cells (comments aside), so a sweep that was stopped
 resumes where it was; ``OUT/sweep.json`` and ``OUT/sweep.md`` hold the table.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import multiprocessing
 import tempfile
 import time
+import tokenize
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -92,12 +94,26 @@ def plan(notebooks: Iterable[Path], *, n: int, modes: Iterable[str], onednn: Ite
             for k in range(first_seed, first_seed + n)]
 
 
+def code_tokens(source: str | list[str]) -> list:
+    """A code cell as Python tokens without comments and blank lines, so that rewording a comment keeps its key.
+
+    A cell Python cannot tokenize (an IPython magic, unbalanced brackets) counts by its exact text.
+    """
+    text = "".join(source) if isinstance(source, list) else source
+    try:
+        return [[t.type, t.string] for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    except (tokenize.TokenError, SyntaxError):
+        return [text]
+
+
 def run_key(spec: RunSpec) -> str:
-    """The run's identity: its tag and the notebook's code-cell sources (outputs and markdown do not count, so
-    saving a full run's outputs or rewording the prose keeps the stored sweep valid)."""
+    """The run's identity: its tag and the notebook's code cells as tokens (outputs, markdown and comments do not
+    count, so saving a full run's outputs or rewording the prose keeps the stored sweep valid)."""
     cells = json.loads(Path(spec.notebook).read_text(encoding="utf-8")).get("cells", [])
-    sources = json.dumps([c.get("source", "") for c in cells if c.get("cell_type") == "code"], ensure_ascii=False)
-    return f"{hashlib.sha256(sources.encode()).hexdigest()[:16]}-{spec.tag}"
+    code = json.dumps([code_tokens(c.get("source", "")) for c in cells if c.get("cell_type") == "code"],
+                      ensure_ascii=False)
+    return f"{hashlib.sha256(code.encode()).hexdigest()[:16]}-{spec.tag}"
 
 
 def run_one(spec: RunSpec, *, cell_timeout: int | None = None) -> RunResult:

@@ -73,9 +73,25 @@ def test_stored_runs_survive_prose_edits_but_not_code_edits(tiny):
     nb.cells.append(nbformat.v4.new_markdown_cell("설명을 고쳐 씁니다."))
     nbformat.write(nb, tiny)
     assert run_key(spec) == before
+    nb.cells[0].source = nb.cells[0].source.replace("# what seed_everything", "# 주석만 고침: seed_everything")
+    nb.cells[0].source += "\n# 끝에 붙인 주석\n\n"
+    nbformat.write(nb, tiny)
+    assert run_key(spec) == before  # comments and blank lines are not code
     nb.cells[0].source += "\nprint('changed')"
     nbformat.write(nb, tiny)
     assert run_key(spec) != before
+    nb.cells[0].source = nb.cells[0].source.replace("'changed'", "'# not a comment'")
+    nbformat.write(nb, tiny)
+    changed = run_key(spec)
+    assert changed != before  # a '#' inside a string is code
+
+
+def test_a_cell_python_cannot_tokenize_counts_by_its_text():
+    from dlcourse.sweep import code_tokens
+
+    assert code_tokens("x = (1,\n") == ["x = (1,\n"]
+    assert code_tokens("x = (1,\n") != code_tokens("x = (2,\n")
+    assert code_tokens("x = 1  # a\n") == code_tokens("x = 1\n\n# b\n")
 
 
 def test_stored_only_tables_what_is_stored_and_runs_nothing(tiny, tmp_path):
