@@ -6,8 +6,9 @@ The data (benchmarks/results/sweep/):
 - ``recorded-*.json``: rows of an earlier table whose per-run files were lost, kept with the code hash of each
   notebook they ran.
 
-A run or recorded row counts only while its notebook's code cells are unchanged, comments aside (``dlcourse.sweep.run_key``);
-notebooks whose code changed since are listed as left out, so a stale table cannot pass for a current one.
+A run or recorded row counts only while its notebook's code cells are unchanged, comments aside
+(``dlcourse.sweep.run_key``); notebooks whose code changed since are listed as left out, so a stale table cannot
+pass for a current one.
 
     python benchmarks/sweep_report.py --import build/sweep      # keep the runs of a sweep
     python benchmarks/sweep_report.py --write                   # regenerate RESULTS.md §8 below the marker

@@ -7,8 +7,8 @@ another CPU takes other numeric paths, so a trained result must not depend on on
 :func:`dlcourse.checks.check` is recorded in soft mode (a failing check is logged and the notebook goes on), and
 the table gives, per notebook, check and mode, the worst value over all runs next to its threshold.
 
-Each run's result is kept in ``OUT/runs/*.json`` keyed by the notebook's code cells (comments aside), so a sweep that was stopped
-resumes where it was; ``OUT/sweep.json`` and ``OUT/sweep.md`` hold the table.
+Each run's result is kept in ``OUT/runs/*.json`` keyed by the notebook's code cells (comments aside), so a sweep
+that was stopped resumes where it was; ``OUT/sweep.json`` and ``OUT/sweep.md`` hold the table.
 """
 
 from __future__ import annotations
