@@ -153,12 +153,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     from dlcourse.grading.course import Course
-    from dlcourse.grading.feedback import feedback
+    from dlcourse.grading.feedback import bundle, check_bundle_lms, feedback
 
+    if args.bundle:
+        check_bundle_lms(args.lms)  # before any work: Blackboard has no bulk upload
     feedback(assignment=args.assignment, course=Course.default())
     if args.bundle:
-        from dlcourse.grading.feedback import bundle
-
         bundle(assignment=args.assignment, course=Course.default(), lms=args.lms)
     return 0
 
@@ -277,8 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
     p.add_argument("assignment")
     p.add_argument("--bundle", action="store_true", help="also one zip of all pages for the LMS's bulk upload")
-    p.add_argument("--lms", choices=("folders", "moodle"), default="folders",
-                   help="file names in the bundle: <student_id>/… (folders) or Moodle's feedback-zip names")
+    p.add_argument("--lms", choices=("folders", "moodle", "canvas", "blackboard"), default="folders",
+                   help="file names in the bundle: <student_id>/… (folders), Moodle's feedback-zip names or the "
+                        "names Canvas's Re-Upload Submissions reads (Blackboard: no known bulk upload, refused)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("export", help="every roster student × assignment into autograde/grades.csv (+ totals.csv)")
