@@ -31,7 +31,8 @@ from dlcourse.cli import build_parser, main
     (["export"], {"lms": None}),
     (["export", "--lms", "canvas"], {"lms": "canvas"}),
     (["similarity", "a1_numpy_rnn"], {"assignment": "a1_numpy_rnn", "top": 20}),
-    (["demo", "--jobs", "1"], {"jobs": 1}),
+    (["demo", "--jobs", "1"], {"jobs": 1, "assignment": "a3_char_rnn"}),
+    (["demo", "--assignment", "tiny"], {"jobs": None, "assignment": "tiny"}),
 ])
 def test_arguments(argv, attrs):
     args = build_parser().parse_args(argv)
