@@ -153,12 +153,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     from dlcourse.grading.course import Course
-    from dlcourse.grading.feedback import feedback
+    from dlcourse.grading.feedback import bundle, check_bundle_lms, feedback
 
+    if args.bundle:
+        check_bundle_lms(args.lms)  # before any work: Blackboard has no bulk upload
     feedback(assignment=args.assignment, course=Course.default())
     if args.bundle:
-        from dlcourse.grading.feedback import bundle
-
         bundle(assignment=args.assignment, course=Course.default(), lms=args.lms)
     return 0
 
@@ -181,9 +181,12 @@ def cmd_similarity(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from dlcourse.grading.course import Course
-    from dlcourse.grading.demo import demo
+    from dlcourse.grading.demo import demo, is_demo_course, run_demo
 
-    demo(course=Course.default(), jobs=args.jobs)
+    course = Course.default()
+    if not is_demo_course(course):  # the repository: make build/demo and run there, with its settings
+        return run_demo(repo=course, assignment=args.assignment, jobs=args.jobs)
+    demo(course=course, assignment=args.assignment, jobs=args.jobs)
     return 0
 
 
@@ -277,8 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="per-student HTML feedback, hidden tests redacted")
     p.add_argument("assignment")
     p.add_argument("--bundle", action="store_true", help="also one zip of all pages for the LMS's bulk upload")
-    p.add_argument("--lms", choices=("folders", "moodle"), default="folders",
-                   help="file names in the bundle: <student_id>/… (folders) or Moodle's feedback-zip names")
+    p.add_argument("--lms", choices=("folders", "moodle", "canvas", "blackboard"), default="folders",
+                   help="file names in the bundle: <student_id>/… (folders), Moodle's feedback-zip names or the "
+                        "names Canvas's Re-Upload Submissions reads (Blackboard: no known bulk upload, refused)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("export", help="every roster student × assignment into autograde/grades.csv (+ totals.csv)")
@@ -291,7 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20, help="pairs shown side by side in the HTML page (default: 20)")
     p.set_defaults(func=cmd_similarity)
 
-    p = sub.add_parser("demo", help="collect, grade and give feedback on the sample submissions, offline on CPU")
+    p = sub.add_parser("demo", help="a semester in miniature on the sample submissions, in build/demo: roster, a late "
+                                    "submission, grading, feedback, similarity, grades.csv; offline on CPU")
+    p.add_argument("--assignment", "-a", default="a3_char_rnn",
+                   help="whose sample submissions (autograde/examples/A) to use (default: a3_char_rnn)")
     p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")
     p.set_defaults(func=cmd_demo)
     return parser

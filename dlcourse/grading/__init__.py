@@ -13,7 +13,8 @@ The pipeline, one module per step (folders in :mod:`~dlcourse.grading.course`; g
     feedback  autograded → feedback/<student>/A/*.html, hidden tests redacted; --bundle for the LMS
     similarity submitted → reports/A-similarity.{json,html} (copydetect on answer cells; never scores)
     export    gradebook.db + roster → grades.csv (every student × assignment, status), totals.csv, --lms
-    demo      collect + grade + feedback on autograde/examples/ (written by samples)
+    demo      a course of its own in build/demo (made-up roster, due date, extension, submission times) →
+              collect + grade + feedback + similarity + export on autograde/examples/ (written by samples)
 
 nbgrader_bridge is the only module that configures nbgrader; preprocessors holds the nbgrader
 preprocessors this course adds. The student side of ``dlcourse`` never imports this package.

@@ -58,6 +58,7 @@ class Received:
     attempt: str = ""
     receipt: bool = False
     lms_id: str = ""
+    lms_prefix: str = ""
     note: str = ""
 
 
@@ -128,7 +129,7 @@ def _lms_files(entries, *, lms: str, roster: Roster | None) -> tuple[list[Receiv
             reported.add(note)
             notes.append(note)
         found.append(Received(sid, n.file, data, mtime, timestamp=n.timestamp, late=n.late, attempt=n.attempt,
-                              receipt=n.receipt, lms_id=n.lms_id, note=note))
+                              receipt=n.receipt, lms_id=n.lms_id, lms_prefix=n.prefix, note=note))
     return found, notes
 
 
@@ -196,6 +197,11 @@ def collect(*, source: Path, assignment: str, course: Course, pattern: str | Non
         when = stamps.get(student) or max((r.timestamp for r in received if r.timestamp), default=None)
         for entry in collected:
             entry.lms_id = next((r.lms_id for r in received if r.lms_id), "")
+            # the Canvas file a feedback page will be attached to; a correction collected from a folder later
+            # keeps the one Canvas knows
+            kept = manifest.get(entry.key)
+            entry.lms_prefix = next((r.lms_prefix for r in received if r.name == entry.submitted_as
+                                     and sha256(r.data) == entry.sha256), "") or (kept.lms_prefix if kept else "")
             entry.late = any(r.late for r in received)
             entry.timestamp = when.isoformat() if when else ""
             entry.messages += sorted({r.note for r in received if r.note})

@@ -62,31 +62,57 @@ def feedback(*, assignment: str, course: Course, echo=print) -> list[Path]:
     return pages
 
 
-BUNDLES = ("folders", "moodle")
+BUNDLES = ("folders", "moodle", "canvas")
+NO_BUNDLE = {
+    "blackboard": "Blackboard Learn has no known bulk upload of feedback files (they are attached one attempt at a "
+                  "time in its grading page); use `--lms folders` (one folder per student_id) and attach the pages "
+                  "from there",
+}
+
+
+def check_bundle_lms(lms: str) -> None:
+    """Raise ValueError (one line: why, and what to do instead) unless a bundle can be made for ``lms``."""
+    if lms in NO_BUNDLE:
+        raise ValueError(NO_BUNDLE[lms])
+    if lms not in BUNDLES:
+        raise ValueError(f"no bulk feedback upload format for {lms}; one of {', '.join(BUNDLES)}")
 
 
 def bundle(*, assignment: str, course: Course, lms: str = "folders", echo=print) -> Path:
     """One zip of every feedback page of ``assignment``, named for the LMS's bulk upload.
 
     - ``moodle`` ("Upload multiple feedback files in a zip"): ``<Full Name>_<participant id>_assignsubmission_file_
-      <page>``, the participant id from collect --lms moodle (the manifest) or the roster's ``lms_id``; students
-      without one are left out and named.
+      <page>``, the participant id from collect --lms moodle (the manifest) or the roster's ``lms_id``.
+    - ``canvas`` (the assignment page's "Re-Upload Submissions"): ``<prefix>_<page>``, the prefix being the name
+      Canvas gave the student's graded file in "Download Submissions" up to its file id
+      (``<lastfirst>[_LATE]_<user id>_<file id>``, kept by collect --lms canvas). Source: canvas-lms
+      (github.com/instructure/canvas-lms), app/models/abstract_assignment.rb: ``generate_comments_from_files`` unzips
+      the upload and ``infer_comment_context_from_filename`` splits each base name at ``_``, drops ``LATE``, takes
+      the first two all-digit pieces as the user id and the id of a file (attachment), and ignores the file unless
+      that attachment is part of the user's current submission (a student who submitted again after the download is
+      ignored), or when its last piece starts with ``link`` or its name with ``._``. Each student's files become one
+      submission comment ("See attached file"); lib/file_in_context.rb gives each attachment the display name of
+      the student's own file and a content type from the uploaded name (``.html``). lib/content_zipper.rb writes
+      the download names. Underscores in ``<page>`` become ``-``, so its last piece never reads as ``link…``.
     - ``folders``: ``<student_id>/<page>``.
+
+    Students without the LMS's id are left out and named. Blackboard is refused (:data:`NO_BUNDLE`).
     """
     import zipfile
 
     from dlcourse.grading.inbox import read_manifest
     from dlcourse.grading.roster import course_roster
 
-    if lms not in BUNDLES:
-        raise ValueError(f"no bulk feedback upload format for {lms}; one of {', '.join(BUNDLES)}")
+    check_bundle_lms(lms)
     pages = sorted(course.feedback.glob(f"*/{assignment}/*.html"))
     if not pages:
         raise FileNotFoundError(f"no feedback for {assignment}; run `dlcourse feedback {assignment}` first")
     roster = course_roster(course)
     names = {s.student_id: s.name for s in roster.students} if roster else {}
+    manifest = read_manifest(course.inbox, assignment).values()
     lms_ids = {s.student_id: s.lms_id for s in roster.students if s.lms_id} if roster else {}
-    lms_ids.update({e.student: e.lms_id for e in read_manifest(course.inbox, assignment).values() if e.lms_id})
+    lms_ids.update({e.student: e.lms_id for e in manifest if e.lms_id})
+    prefixes = {(e.student, e.notebook[:-6]): e.lms_prefix for e in manifest if e.lms_prefix}
     out = course.feedback / f"{assignment}-feedback-{lms}.zip"
     left_out = []
     with zipfile.ZipFile(out.with_suffix(".tmp"), "w", zipfile.ZIP_DEFLATED) as zf:
@@ -94,13 +120,21 @@ def bundle(*, assignment: str, course: Course, lms: str = "folders", echo=print)
             student = page.parent.parent.name
             if lms == "folders":
                 zf.write(page, f"{student}/{page.name}")
+            elif lms == "canvas":
+                # the prefix of this page's notebook, else of any file of the student's (Canvas accepts either)
+                prefix = prefixes.get((student, page.stem)) or next(
+                    (p for (s, _), p in sorted(prefixes.items()) if s == student), "")
+                if prefix:
+                    zf.write(page, f"{prefix}_{page.name.replace('_', '-')}")
+                else:
+                    left_out.append(student)
             elif student in lms_ids:
                 name = names.get(student, student).replace("_", " ")
                 zf.write(page, f"{name}_{lms_ids[student]}_assignsubmission_file_{page.name}")
             else:
                 left_out.append(student)
     out.with_suffix(".tmp").replace(out)
+    where = "Canvas file names from collect --lms canvas" if lms == "canvas" else f"{lms} id in the manifest or roster"
     echo(f"feedback bundle for {lms}: {len(pages) - len(left_out)} files in {out}"
-         + (f"; left out (no {lms} id in the manifest or roster): {', '.join(sorted(set(left_out)))}"
-            if left_out else ""))
+         + (f"; left out (no {where}): {', '.join(sorted(set(left_out)))}" if left_out else ""))
     return out

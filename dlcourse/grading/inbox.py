@@ -37,6 +37,7 @@ class Entry:
     timestamp: str = ""  # submission time (ISO, with its zone) from the LMS or --timestamps; "" when unknown
     late: bool = False  # the LMS marked the submission late (Canvas's _LATE_)
     lms_id: str = ""  # what the LMS called the student
+    lms_prefix: str = ""  # Canvas: the graded file's name up to its file id, which a feedback bundle reuses
 
     @property
     def key(self) -> str:

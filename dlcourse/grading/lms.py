@@ -2,8 +2,11 @@
 
 - Moodle: one folder per participant, ``<Full Name>_<participant id>_assignsubmission_file_/<file>``
   (or the same prefix on flat file names when "download submissions in folders" is off).
-- Canvas: flat ``<lastfirst>_<user id>_<submission id>_<file>``, with ``_LATE`` after the name when late;
-  ``lastfirst`` is the sortable name in lower case without spaces or punctuation.
+- Canvas: flat ``<lastfirst>_<user id>_<file id>_<file>``, with ``_LATE`` after the name when late (older
+  Canvas wrote it in lower case); ``lastfirst`` is the sortable name in lower case without spaces or punctuation,
+  ``file id`` the id Canvas gave the submitted file (its attachment id: canvas-lms ``ContentZipper``). The part
+  up to the file id is kept (``Named.prefix``): Canvas's "Re-Upload Submissions" finds the student by it
+  (:func:`dlcourse.grading.feedback.bundle`).
 - Blackboard: flat ``<Assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>`` plus one receipt
   ``<Assignment>_<username>_attempt_<stamp>.txt`` per attempt (its "Name: …" line gives the full name).
 
@@ -29,7 +32,7 @@ LABELS = {"moodle": "Moodle participant", "canvas": "Canvas user", "blackboard":
 
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$")
 MOODLE_FLAT = re.compile(r"^(?P<name>.+)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$")
-CANVAS = re.compile(r"^(?P<name>[^_]+?)(?P<late>_LATE)?_(?P<id>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
+CANVAS = re.compile(r"^(?P<name>[^_]+?)(?P<late>_(?:LATE|late))?_(?P<id>\d+)_(?P<file_id>\d+)_(?P<file>.+)$")
 BLACKBOARD = re.compile(r"^(?P<head>.+)_attempt_(?P<stamp>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+)|\.txt)$")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.+?)\s*\((?P<user>[^()]+)\)\s*$", re.MULTILINE)
 
@@ -45,6 +48,7 @@ class Named:
     late: bool = False  # the LMS marked it late (Canvas)
     attempt: str = ""  # Blackboard's attempt stamp (sorts in time order)
     receipt: bool = False  # the LMS's own receipt of an attempt (Blackboard .txt), not a submitted file
+    prefix: str = ""  # Canvas: the name up to the file id ("kimminsu_LATE_51003_900003"), for the feedback bundle
 
 
 def parse(lms: str, path: PurePosixPath, *, known_ids: set[str], tz: ZoneInfo) -> Named | None:
@@ -60,7 +64,8 @@ def parse(lms: str, path: PurePosixPath, *, known_ids: set[str], tz: ZoneInfo) -
         return None
     if lms == "canvas":
         m = CANVAS.match(path.name)
-        return Named(m["id"], m["name"], m["file"], late=bool(m["late"])) if m else None
+        return Named(m["id"], m["name"], m["file"], late=bool(m["late"]), prefix=path.name[:m.start("file") - 1]
+                     ) if m else None
     if lms == "blackboard":
         m = BLACKBOARD.match(path.name)
         if not m:

@@ -49,9 +49,10 @@ def read_report(path: Path) -> list[Row]:
 
 
 def table(rows: list[Row]) -> str:
-    """A plain-text grade table for the terminal."""
-    head = ("student", "notebook", "status", "score", "repaired", "flags", "seconds")
-    lines = [head] + [(r.student, r.notebook, r.status, f"{r.score:g}/{r.max_score:g}", "yes" if r.repaired else "",
+    """A plain-text grade table for the terminal (``late``: the late penalty, taken from ``score``)."""
+    head = ("student", "notebook", "status", "score", "late", "repaired", "flags", "seconds")
+    lines = [head] + [(r.student, r.notebook, r.status, f"{r.score:g}/{r.max_score:g}",
+                       f"−{r.late_penalty:g}" if r.late_penalty else "", "yes" if r.repaired else "",
                        ",".join(f.removeprefix("suspicious:") for f in r.flags), f"{r.seconds:.1f}") for r in rows]
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)

@@ -18,6 +18,7 @@ import pytest
 from dlcourse.config import REPO_ROOT
 from dlcourse.grading.collect import collect
 from dlcourse.grading.course import Course
+from dlcourse.grading.demo import DEMO_DIR
 from dlcourse.grading.grade import grade
 from dlcourse.grading.release import release
 from dlcourse.grading.report import read_report
@@ -91,8 +92,9 @@ A3_NOTEBOOK = "char_rnn.ipynb"
 
 @pytest.fixture(scope="session")
 def a3_demo(tmp_path_factory):
-    """(course, release output lines, demo process, report rows by student) for one run of `dlcourse demo
-    --jobs 2` on a copy of a3 with its committed examples, plus the released notebook collected as s00."""
+    """(demo course, release output lines, demo process, report rows by student) for one run of `dlcourse demo
+    --jobs 2` on a repository-like copy of a3 (source, committed examples, settings, data) whose examples also
+    hold the released notebook as s00; the demo makes its own course in that copy's build/demo and runs there."""
     repo = Course.default()
     root = tmp_path_factory.mktemp("a3") / "course"
     course = Course(root)
@@ -103,11 +105,9 @@ def a3_demo(tmp_path_factory):
         shutil.copytree(REPO_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("cache"))
     lines: list[str] = []
     release(course=course, assignments=[A3], echo=lines.append)
-    released = root.parent / "lms" / f"s00_{A3_NOTEBOOK}"
-    released.parent.mkdir()
-    shutil.copy(course.release_dir(A3) / A3_NOTEBOOK, released)
-    collect(source=released.parent, assignment=A3, course=course, echo=quiet)
+    shutil.copy(course.release_dir(A3) / A3_NOTEBOOK, course.examples / A3 / f"s00_{A3_NOTEBOOK}")
     demo = subprocess.run([sys.executable, "-m", "dlcourse.cli", "demo", "--jobs", "2"], capture_output=True,
                           text=True, env={**os.environ, "DLCOURSE_ROOT": str(root)}, timeout=1500)
-    rows = {r.student: r for r in read_report(course.reports / f"{A3}.json")} if demo.returncode == 0 else {}
-    return course, lines, demo, rows
+    demo_course = Course(root / DEMO_DIR)
+    rows = {r.student: r for r in read_report(demo_course.reports / f"{A3}.json")} if demo.returncode == 0 else {}
+    return demo_course, lines, demo, rows

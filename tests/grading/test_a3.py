@@ -1,23 +1,21 @@
 """The pipeline on the flagship assignment a3_char_rnn (it trains a model: about a minute per grading on 2 cores).
 
-One copy of the course under tmp_path: release + leak check, then `dlcourse demo --jobs 2` as a subprocess
-(it collects the committed examples, grades everything collected — plus the released notebook itself,
-collected beforehand as student s00 — in one call, and writes feedback), then export.
+One repository-like copy of the course under tmp_path: release + leak check, then `dlcourse demo --jobs 2` as a
+subprocess. The demo makes its own course (build/demo: roster, extensions, submission times, a due date), collects
+the committed examples — plus the released notebook itself, added to them as student s00 — grades them in one call,
+writes feedback, the similarity report and grades.csv, and prints what they show (test_demo.check_demo_run).
 """
 
 from __future__ import annotations
-
-import csv
 
 import nbformat
 import pytest
 
 from dlcourse.grading import gradebook, leakcheck
 from dlcourse.grading.course import Course
-from dlcourse.grading.export import export
 from dlcourse.grading.grade import graded_cells
 from dlcourse.grading.samples import write_examples
-from tests.grading.conftest import quiet
+from tests.grading.test_demo import check_demo_run
 
 A3 = "a3_char_rnn"
 NOTEBOOK = "char_rnn.ipynb"
@@ -102,12 +100,14 @@ def test_damaged_file_is_invalid(a3):
     assert rows["s03"].status == "invalid" and rows["s03"].messages[0].startswith("not valid JSON")
 
 
+def test_demo_shows_roster_late_missing_and_similarity(a3):
+    course, _, demo, rows = a3
+    grades = check_demo_run(course, demo.stdout, assignment=A3)
+    assert {s: float(g["raw_score"]) for s, g in grades.items() if s in rows} == {s: r.score for s, r in rows.items()}
+
+
 def test_export_and_feedback(a3):
     course, _, _, rows = a3
-    export(course=course, echo=quiet)
-    with open(course.grades_csv, newline="") as fh:
-        scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(fh)}
-    assert scores == {s: r.score for s, r in rows.items()}
     page = (course.feedback / "s02" / A3 / NOTEBOOK.replace(".ipynb", ".html")).read_text()
     assert "hidden test: source not shown" in page and "BEGIN HIDDEN TESTS" not in page
 

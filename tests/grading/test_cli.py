@@ -27,10 +27,12 @@ from dlcourse.cli import build_parser, main
                                 "gpu": False}),
     (["feedback", "a3_char_rnn"], {"assignment": "a3_char_rnn", "bundle": False, "lms": "folders"}),
     (["feedback", "a1", "--bundle", "--lms", "moodle"], {"bundle": True, "lms": "moodle"}),
+    (["feedback", "a1", "--bundle", "--lms", "canvas"], {"bundle": True, "lms": "canvas"}),
     (["export"], {"lms": None}),
     (["export", "--lms", "canvas"], {"lms": "canvas"}),
     (["similarity", "a1_numpy_rnn"], {"assignment": "a1_numpy_rnn", "top": 20}),
-    (["demo", "--jobs", "1"], {"jobs": 1}),
+    (["demo", "--jobs", "1"], {"jobs": 1, "assignment": "a3_char_rnn"}),
+    (["demo", "--assignment", "tiny"], {"jobs": None, "assignment": "tiny"}),
 ])
 def test_arguments(argv, attrs):
     args = build_parser().parse_args(argv)
@@ -43,6 +45,8 @@ def test_arguments(argv, attrs):
     (["collect", "/no/such/folder", "--assignment", "no_such_assignment"],
      "dlcourse collect: no such folder or zip: /no/such/folder"),
     (["feedback", "no_such_assignment"], "dlcourse feedback: nothing autograded for no_such_assignment"),
+    (["feedback", "no_such_assignment", "--bundle", "--lms", "blackboard"],
+     "dlcourse feedback: Blackboard Learn has no known bulk upload of feedback files"),
     (["release", "no_such_assignment"], "dlcourse release: no source notebook in "),
 ])
 def test_failures_are_one_line_and_non_zero(argv, message, capsys):

@@ -139,8 +139,11 @@ def test_folders_with_a_roster_report_strangers(tiny, tmp_path):
 
 
 @pytest.mark.parametrize("lms, path, expected", [
-    ("canvas", "kimminsu_LATE_123_456_a3 char_rnn.ipynb", Named("123", "kimminsu", "a3 char_rnn.ipynb", late=True)),
-    ("canvas", "홍길동_7_8_x_y.ipynb", Named("7", "홍길동", "x_y.ipynb")),
+    ("canvas", "kimminsu_LATE_123_456_a3 char_rnn.ipynb", Named("123", "kimminsu", "a3 char_rnn.ipynb", late=True,
+                                                                prefix="kimminsu_LATE_123_456")),
+    ("canvas", "kimminsu_late_123_456_x.ipynb", Named("123", "kimminsu", "x.ipynb", late=True,
+                                                      prefix="kimminsu_late_123_456")),  # older Canvas: lower case
+    ("canvas", "홍길동_7_8_x_y.ipynb", Named("7", "홍길동", "x_y.ipynb", prefix="홍길동_7_8")),
     ("canvas", "tiny.ipynb", None),
     ("moodle", "Kim Minsu_55_assignsubmission_file_/sub/x.ipynb", Named("55", "Kim Minsu", "x.ipynb")),
     ("moodle", "홍길동_55_assignsubmission_file_x.ipynb", Named("55", "홍길동", "x.ipynb")),
