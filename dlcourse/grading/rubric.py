@@ -162,7 +162,8 @@ def insert_folder(folder: Path, *, source: Path) -> dict[str, list[str]]:
 # ── feedback: no rubric line may show ────────────────────────────────────────────────────────────────
 
 def plain(text: str) -> str:
-    """Letters and digits only, one space apart: markdown, HTML tags and TeX markup no longer matter."""
+    """Letters and digits only, one space apart: markdown emphasis, punctuation and TeX markup no longer matter
+    (:func:`shown_lines` drops HTML tags first)."""
     return " ".join(re.findall(r"\w+", text))
 
 
