@@ -9,8 +9,9 @@ The pipeline, one module per step (folders in :mod:`~dlcourse.grading.course`; g
               manifest) → repair → submitted/<student>/A (+ nbgrader's timestamp.txt)
     grade     submitted → one sandboxed process per submission (execute, sandbox, watchdog; deadlines: due
               date, extension, LatePolicy) → gradebook (merge) → autograded/ (saved: the student's outputs
-              back for manual grading), reports/A.{json,md,png} (report); suspicious → flags
-    feedback  autograded → feedback/<student>/A/*.html, hidden tests redacted; --bundle for the LMS
+              back for manual grading; rubric: the source's rubric above each manually graded cell),
+              reports/A.{json,md,png} (report); suspicious → flags
+    feedback  autograded → feedback/<student>/A/*.html, hidden tests redacted, rubrics removed; --bundle
     similarity submitted → reports/A-similarity.{json,html} (copydetect on answer cells; never scores)
     export    gradebook.db + roster → grades.csv (every student × assignment, status), totals.csv, --lms
     demo      a course of its own in build/demo (made-up roster, due date, extension, submission times) →

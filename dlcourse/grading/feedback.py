@@ -1,8 +1,9 @@
-"""``dlcourse feedback A``: autograded → feedback/<student>/A/*.html, hidden tests redacted.
+"""``dlcourse feedback A``: autograded → feedback/<student>/A/*.html, hidden tests redacted, rubrics removed.
 
-nbgrader generate_feedback runs with :class:`~dlcourse.grading.preprocessors.RedactHiddenTests` in its
-pipeline; afterwards every HTML file is checked for hidden-test lines, and a file that still shows one
-fails the command (hidden tests stay hidden).
+nbgrader generate_feedback runs with :class:`~dlcourse.grading.preprocessors.RemoveRubrics` and
+:class:`~dlcourse.grading.preprocessors.RedactHiddenTests` in its pipeline; afterwards every HTML file is checked
+for hidden-test lines and rubric lines, and a file that still shows one fails the command (hidden tests and the
+grader's rubric stay hidden).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from dlcourse.grading import nbgrader_bridge
+from dlcourse.grading import nbgrader_bridge, rubric
 from dlcourse.grading.course import Course
 from dlcourse.grading.leakcheck import normalized
 
@@ -52,13 +53,20 @@ def feedback(*, assignment: str, course: Course, echo=print) -> list[Path]:
     run = nbgrader_bridge.generate_feedback(nbgrader_bridge.course_config(course), assignment=assignment)
     if not run.ok:
         raise RuntimeError(f"nbgrader generate_feedback {assignment} failed: {run.error}")
-    secrets = {line for src in course.source_dir(assignment).glob("*.ipynb") for line in hidden_lines(src)}
+    sources = sorted(course.source_dir(assignment).glob("*.ipynb"))
+    secrets = {line for src in sources for line in hidden_lines(src)}
+    rubrics = {line for src in sources for line in rubric.rubric_lines(src)}
     pages = sorted(course.feedback.glob(f"*/{assignment}/*.html"))
     for page in pages:
-        shown = sorted(secrets & visible_lines(page.read_text(encoding="utf-8")))
+        text = page.read_text(encoding="utf-8")
+        shown = sorted(secrets & visible_lines(text))
         if shown:
             raise RuntimeError(f"{page} shows hidden-test source ({shown[0][:60]!r}); feedback not safe to return")
-    echo(f"feedback for {assignment}: {len(pages)} HTML files in {course.feedback} (hidden tests redacted)")
+        shown = rubric.shown_lines(text, rubrics)
+        if shown:
+            raise RuntimeError(f"{page} shows the grader's rubric ({shown[0][:60]!r}); feedback not safe to return")
+    echo(f"feedback for {assignment}: {len(pages)} HTML files in {course.feedback} "
+         "(hidden tests redacted, rubrics removed)")
     return pages
 
 

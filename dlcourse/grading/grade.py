@@ -10,8 +10,9 @@ Steps, in order (each safe to repeat):
    the workers of a Dask cluster (:mod:`dlcourse.grading.cluster`), the job and its results travelling as
    data;
 3. as each one ends, in this process only: :func:`record` merges its private gradebook into
-   autograde/gradebook.db, replaces its autograded copy and writes its result file — the result file last,
-   so a run killed halfway redoes exactly the submissions without one and never duplicates rows;
+   autograde/gradebook.db, replaces its autograded copy (adding, for the grader, what the student saved and the
+   rubric of each manually graded cell) and writes its result file — the result file last, so a run killed
+   halfway redoes exactly the submissions without one and never duplicates rows;
 4. the report, from the inbox manifest (invalid notebooks), the result files and the gradebook.
 """
 
@@ -36,7 +37,7 @@ import nbformat
 import nbgrader
 
 from dlcourse.config import settings
-from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, proclimit, saved, suspicious
+from dlcourse.grading import deadlines, gradebook, nbgrader_bridge, proclimit, rubric, saved, suspicious
 from dlcourse.grading.course import Course
 from dlcourse.grading.execute import (
     CRASHED,
@@ -287,6 +288,7 @@ def record(*, job: Job, result: JobResult, course: Course, template: Path, resul
                      for e in read_manifest(course.inbox, job.assignment).values()
                      if e.student == job.student and e.status == COLLECTED}
         saved.restore_folder(dest, originals)  # what the student saved, for the grader (scores are final here)
+        rubric.insert_folder(dest, source=course.source_dir(job.assignment))  # the rubric, for the grader only
     flags = sorted({f for nb in sorted(job.submitted.glob("*.ipynb"))
                     for f in suspicious.scan_notebook(nbformat.read(nb, as_version=4))})
     results.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,9 @@
 Two checks, both exact enough to fail a command on:
 
 - :func:`check_release` compares a released assignment with its nbgrader source. A line of the release
-  that, in the source, only exists inside a solution or hidden-test region is a leak; so are nbgrader's
-  markers anywhere in the file, stored outputs, and instructor-only files.
+  that, in the source, only exists inside a solution or hidden-test region is a leak (a rubric line, which
+  sits inside a solution region between mark-scheme delimiters, is named as one: :mod:`rubric`); so are
+  nbgrader's markers anywhere in the file, stored outputs, and instructor-only files.
 - :func:`check_tree` runs :data:`TREE_CHECKS` over every text file of a published tree: nbgrader's markers in
   notebooks, and three consecutive lines of any solution or hidden-test region (a copied answer or test).
 
@@ -28,7 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME",
+           "END MARK SCHEME")
 STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()", "YOUR ANSWER HERE"}
 TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".txt", ".json", ".yml", ".yaml", ".toml", ".cfg", ".html", ".in"}
 TEXT_NAMES = {"Makefile", ".gitignore"}
@@ -52,21 +54,22 @@ def normalized(line: str) -> str:
     return " ".join(line.split())
 
 
-SOLUTION, HIDDEN = "solution", "hidden test"
+SOLUTION, HIDDEN, RUBRIC = "solution", "hidden test", "rubric"
 
 
 @dataclass(frozen=True)
 class Region:
-    """A solution or hidden-test region of a source notebook: its kind and its normalized non-blank lines."""
+    """A solution, hidden-test or rubric region of a source notebook: its kind and its normalized non-blank lines."""
 
-    kind: str  # SOLUTION or HIDDEN
+    kind: str  # SOLUTION, HIDDEN or RUBRIC
     lines: list[str]
 
 
 def marked_regions(nb: nbformat.NotebookNode) -> list[Region]:
-    """Solution and hidden-test regions of a source notebook, in order.
+    """Solution, hidden-test and rubric regions of a source notebook, in order.
 
-    A solution cell without BEGIN/END SOLUTION markers is a region as a whole (nbgrader replaces all of it).
+    A solution cell without BEGIN/END SOLUTION markers is a region as a whole (nbgrader replaces all of it). A
+    rubric (BEGIN/END MARK SCHEME inside a solution region) is a region of its own, its lines not in the solution's.
     """
     found = []
     for cell in nb.cells:
@@ -76,6 +79,7 @@ def marked_regions(nb: nbformat.NotebookNode) -> list[Region]:
             found.append(Region(SOLUTION, [normalized(ln) for ln in lines if ln.strip()]))
             continue
         current: list[str] | None = None
+        rubric: list[str] | None = None
         kind = SOLUTION
         for ln in lines:
             if "BEGIN SOLUTION" in ln or "BEGIN HIDDEN TESTS" in ln:
@@ -84,6 +88,14 @@ def marked_regions(nb: nbformat.NotebookNode) -> list[Region]:
                 if current:
                     found.append(Region(kind, current))
                 current = None
+            elif "BEGIN MARK SCHEME" in ln:
+                rubric = []
+            elif "END MARK SCHEME" in ln:
+                if rubric:
+                    found.append(Region(RUBRIC, rubric))
+                rubric = None
+            elif rubric is not None and ln.strip():
+                rubric.append(normalized(ln))
             elif current is not None and ln.strip():
                 current.append(normalized(ln))
     return found
@@ -111,7 +123,7 @@ def public_blocks(nb: nbformat.NotebookNode) -> list[list[str]]:
 
 
 def regions(nb: nbformat.NotebookNode) -> list[list[str]]:
-    """The lines of every solution and hidden-test region (see :func:`marked_regions`)."""
+    """The lines of every solution, hidden-test and rubric region (see :func:`marked_regions`)."""
     return [r.lines for r in marked_regions(nb)]
 
 
@@ -151,13 +163,16 @@ def check_release(*, source: Path, release: Path, instructor_only: tuple[str, ..
                 leaks.append(Leak(path, "text", f"nbgrader marker {marker!r}"))
         nb = nbformat.reads(text, as_version=4)
         src_path = source / rel
-        secrets = secret_lines(nbformat.read(src_path, as_version=4)) if src_path.exists() else set()
+        src = nbformat.read(src_path, as_version=4) if src_path.exists() else None
+        secrets = secret_lines(src) if src is not None else set()
+        rubric = {ln for r in marked_regions(src) if r.kind == RUBRIC for ln in r.lines} if src is not None else set()
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
                 leaks.append(Leak(path, f"cell {i}", "stored outputs or execution count"))
             for ln in cell.source.split("\n"):
                 if normalized(ln) in secrets:
-                    leaks.append(Leak(path, f"cell {i}", f"solution/hidden-test line {ln.strip()[:80]!r}"))
+                    what = "rubric line" if normalized(ln) in rubric else "solution/hidden-test line"
+                    leaks.append(Leak(path, f"cell {i}", f"{what} {ln.strip()[:80]!r}"))
     return leaks + released_file_leaks(source=source, release=release)
 
 
@@ -267,12 +282,14 @@ def _text_lines(path: Path) -> list[str] | None:
 # ── every released file, not only the notebooks: instructor notes, hidden numbers, example answers ─────────────
 # A released file (a README as much as a notebook) must not say what only the instructor should read. Three
 # kinds of leak, each found from the source notebooks, so no list of secrets has to be kept by hand:
-#   - an instructor note: a line that says it is for instructors ("강사용", "instructor only", "예시 답안");
+#   - an instructor note: a line that says it is for instructors ("강사용", "instructor only", "예시 답안") or for
+#     the grader ("채점자용": the label of the rubric cells grading adds, dlcourse.grading.rubric);
 #   - a number that, in the source, only hidden tests hold (a hidden seed, budget or threshold), written in any
 #     other released file; numbers with fewer than three significant digits are too common to tell;
 #   - an example answer: at least ANSWER_TERMS words or numbers of a manually graded answer's model text that
 #     the released notebook never uses, together in one file.
-INSTRUCTOR_NOTE = re.compile(r"강사용|예시 답안|instructor[ -]only|for instructors|model answer", re.IGNORECASE)
+INSTRUCTOR_NOTE = re.compile(r"강사용|예시 답안|채점자용|instructor[ -]only|for instructors|model answer|"
+                             r"for the grader", re.IGNORECASE)
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d[\d,_]*(?:\.\d+)?(?![A-Za-z_\d])")
 WORD = re.compile(r"[가-힣]{2,}|[A-Za-z]{3,}")
 ANSWER_TERMS = 4

@@ -32,7 +32,7 @@ from dlcourse.config import settings
 from dlcourse.grading.course import Course
 from dlcourse.grading.deadline import ExecuteWithDeadline
 from dlcourse.grading.deadlines import LatePolicy
-from dlcourse.grading.preprocessors import DemoteStderrNoise, ExecuteWithLimits, RedactHiddenTests
+from dlcourse.grading.preprocessors import DemoteStderrNoise, ExecuteWithLimits, RedactHiddenTests, RemoveRubrics
 from dlcourse.grading.sandbox import SandboxKernelManager
 
 # nbgrader's Autograde.autograde_preprocessors with two changes: Execute carries the grading limits, and
@@ -47,8 +47,9 @@ AUTOGRADE_STEPS = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
-# nbgrader's GenerateFeedback.preprocessors with hidden tests redacted before the HTML is written.
-FEEDBACK_STEPS = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+# nbgrader's GenerateFeedback.preprocessors with the grader's rubric cells dropped and hidden tests redacted
+# before the HTML is written.
+FEEDBACK_STEPS = [GetGrades, RemoveRubrics, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
 NBGRADER_IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
 

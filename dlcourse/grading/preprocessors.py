@@ -13,6 +13,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+from dlcourse.grading.rubric import is_rubric_cell
+
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
 TIMEOUT_ENAME = "CellTimeoutError"
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
@@ -117,3 +119,12 @@ class RedactHiddenTests(NbGraderPreprocessor):
             if out.output_type == "error":
                 out.traceback = [f"{out.ename}: {out.evalue}"]
         return cell, resources
+
+
+class RemoveRubrics(NbGraderPreprocessor):
+    """Drop the rubric cells that grading put above manually graded cells (:mod:`dlcourse.grading.rubric`):
+    they are for the grader in formgrader, never for the student's feedback."""
+
+    def preprocess(self, nb, resources):
+        nb.cells = [c for c in nb.cells if not is_rubric_cell(c)]
+        return nb, resources

@@ -38,7 +38,7 @@ import nbformat
 
 from dlcourse import cells
 from dlcourse.config import CourseSettings, settings
-from dlcourse.grading import leakcheck, nbgrader_bridge
+from dlcourse.grading import leakcheck, nbgrader_bridge, rubric
 from dlcourse.grading.course import Course
 
 PUBLISH_MARK = ".dlcourse-published"
@@ -85,6 +85,10 @@ def release(*, course: Course, assignments: list[str] | None = None, publish: Pa
     for name in names:
         if not any(course.source_dir(name).glob("*.ipynb")):
             raise FileNotFoundError(f"no source notebook in {course.source_dir(name)}")
+        for src in sorted(course.source_dir(name).glob("*.ipynb")):
+            bad = rubric.problems(nbformat.read(src, as_version=4))
+            if bad:
+                raise ValueError(f"solutions/{name}/{src.name}: {bad[0]}")
         run = nbgrader_bridge.generate_assignment(config, assignment=name)
         if not run.ok:
             raise RuntimeError(f"nbgrader generate_assignment {name} failed: {run.error}")

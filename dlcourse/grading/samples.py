@@ -17,6 +17,7 @@ from nbformat.notebooknode import NotebookNode
 
 from dlcourse.grading.course import Course
 from dlcourse.grading.repair import grade_id, nbgrader_meta
+from dlcourse.grading.rubric import without_rubric
 
 # The "one function wrong" example: (answer grade id, text in the solution, what a student wrote instead).
 # A small edit of the solution rather than answer code kept here.
@@ -26,9 +27,11 @@ MISTAKES: dict[str, tuple[str, str, str]] = {
 
 
 def solution_code(source_cell: NotebookNode) -> str:
-    """What a student who solved the cell would have written: the source without nbgrader's marker lines."""
+    """What a student who solved the cell would have written: the source without nbgrader's marker lines and
+    without the grader's rubric (:mod:`dlcourse.grading.rubric`)."""
     markers = ("BEGIN SOLUTION", "END SOLUTION")
-    return "\n".join(ln for ln in source_cell.source.split("\n") if not any(m in ln for m in markers))
+    source = without_rubric(source_cell.source)
+    return "\n".join(ln for ln in source.split("\n") if not any(m in ln for m in markers))
 
 
 def answered(*, release: NotebookNode, source: NotebookNode) -> NotebookNode:

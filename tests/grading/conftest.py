@@ -7,12 +7,14 @@ fixtures, graded once: test_grade and test_a3 check them, test_cluster compares 
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from dlcourse.config import REPO_ROOT
@@ -66,6 +68,46 @@ def released_tiny(tmp_path_factory) -> Course:
 def tiny(released_tiny, tmp_path) -> Course:
     """A fresh copy of the released tiny course for one test."""
     return copy_course(released_tiny, tmp_path / "course")
+
+
+# ── tiny with a manually graded written answer and its rubric (tests/grading/test_rubric.py, test_release.py) ──
+EXPLAIN = "explain"  # grade id of the written answer
+EXPLAIN_ANSWER = ("(예시 답안) `normalize`는 합으로 나누므로 결과의 합이 1입니다. 모든 값이 0이면 0으로 나누게 되어 "
+                  "nan이 나옵니다.")
+EXPLAIN_RUBRIC = """**채점 기준 (2점)**: 항목마다 아래 수준 가운데 하나를 골라 더합니다.
+- **합이 1인 이유 (1점)**: 1점 — 원소를 모두 더한 값으로 나누기 때문이라고 씀. 0점 — 이유가 없음.
+- **합이 0일 때 (1점)**: 1점 — 0으로 나누게 되어 nan이나 inf가 나온다고 씀. 0점 — 빠졌거나 틀림."""
+
+
+def with_explain(source: nbformat.NotebookNode, *, rubric: bool = True) -> nbformat.NotebookNode:
+    """The tiny source with a manually graded markdown answer (2 points) before its last cells; its solution region
+    holds an example answer and, with ``rubric``, the rubric between nbgrader's mark-scheme delimiters."""
+    body = [EXPLAIN_ANSWER] + (["### BEGIN MARK SCHEME", EXPLAIN_RUBRIC, "### END MARK SCHEME"] if rubric else [])
+    cell = nbformat.v4.new_markdown_cell("\n".join(["### BEGIN SOLUTION", *body, "### END SOLUTION"]))
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": EXPLAIN, "locked": False, "points": 2,
+                                 "schema_version": 3, "solution": True, "task": False}
+    question = nbformat.v4.new_markdown_cell("## 설명 (2점, 수동 채점)\n\n`normalize`의 결과는 왜 합이 1인가요? "
+                                             "모든 값이 0이면 어떻게 되나요?")
+    nb = copy.deepcopy(source)
+    nb.cells[-2:-2] = [question, cell]
+    return nb
+
+
+@pytest.fixture(scope="session")
+def released_rubric(tmp_path_factory) -> Course:
+    """A course with tiny + the written answer :data:`EXPLAIN` and its rubric, released. Do not modify."""
+    course = Course(tmp_path_factory.mktemp("rubric-released"))
+    shutil.copytree(FILES / "source", course.solutions)
+    path = course.source_dir("tiny") / "tiny.ipynb"
+    nbformat.write(with_explain(nbformat.read(path, as_version=4)), path)
+    release(course=course, echo=quiet)
+    return course
+
+
+@pytest.fixture
+def rubric_tiny(released_rubric, tmp_path) -> Course:
+    """A fresh copy of the released tiny course with a rubric, for one test."""
+    return copy_course(released_rubric, tmp_path / "course")
 
 
 # ── the tiny batch: every hostile submission at once, 2 jobs (tests/grading/test_grade.py) ──────────────

@@ -7,7 +7,13 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import GetGrades, LimitOutput, SaveAutoGrades
 
 from dlcourse.grading.nbgrader_bridge import AUTOGRADE_STEPS, FEEDBACK_STEPS
-from dlcourse.grading.preprocessors import REDACTED, DemoteStderrNoise, ExecuteWithLimits, RedactHiddenTests
+from dlcourse.grading.preprocessors import (
+    REDACTED,
+    DemoteStderrNoise,
+    ExecuteWithLimits,
+    RedactHiddenTests,
+    RemoveRubrics,
+)
 
 TEST_META = {"nbgrader": {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1,
                           "schema_version": 3}}
@@ -24,8 +30,8 @@ def test_autograde_pipeline_order():
     assert AUTOGRADE_STEPS[0] is ExecuteWithLimits
 
 
-def test_feedback_pipeline_redacts_before_rendering():
-    assert FEEDBACK_STEPS == [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+def test_feedback_pipeline_drops_rubrics_and_redacts_before_rendering():
+    assert FEEDBACK_STEPS == [GetGrades, RemoveRubrics, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
 
 
 def test_stderr_noise_in_a_test_cell_becomes_stdout():

@@ -12,7 +12,7 @@ import tomllib
 
 from dlcourse.cells import for_repository
 from dlcourse.config import REPO_ROOT
-from dlcourse.grading import leakcheck, nbgrader_bridge
+from dlcourse.grading import leakcheck, nbgrader_bridge, rubric
 from dlcourse.grading.release import (
     STUDENT_SETTINGS,
     LeakError,
@@ -21,7 +21,7 @@ from dlcourse.grading.release import (
     release,
     student_pyproject,
 )
-from tests.grading.conftest import quiet
+from tests.grading.conftest import EXPLAIN, EXPLAIN_RUBRIC, quiet
 
 
 def check(course):
@@ -65,6 +65,44 @@ def test_leak_check_finds_injected_leaks(tiny, edit, expected):
     inject(tiny, edit)
     leaks = check(tiny)
     assert leaks and any(expected in str(leak) for leak in leaks), leaks
+
+
+def _explain(nb):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXPLAIN)
+
+
+RUBRIC_LINE = EXPLAIN_RUBRIC.split("\n")[2]
+
+
+def test_a_rubric_stays_in_the_source(rubric_tiny):
+    text = (rubric_tiny.release_dir("tiny") / "tiny.ipynb").read_text(encoding="utf-8")
+    assert _explain(nbformat.reads(text, as_version=4)).source == "YOUR ANSWER HERE"
+    assert "MARK SCHEME" not in text and RUBRIC_LINE not in text and check(rubric_tiny) == []
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda nb: setattr(_explain(nb), "source", _explain(nb).source + "\n" + RUBRIC_LINE), "rubric line"),
+    (lambda nb: setattr(_explain(nb), "source", "### BEGIN MARK SCHEME\n### END MARK SCHEME"), "nbgrader marker"),
+    (lambda nb: nb.cells.insert(3, rubric.rubric_cell(EXPLAIN, EXPLAIN_RUBRIC)), "instructor note '채점자용'"),
+])
+def test_leak_check_finds_a_planted_rubric(rubric_tiny, edit, expected):
+    inject(rubric_tiny, edit)
+    leaks = check(rubric_tiny)
+    assert leaks and any(expected in str(leak) for leak in leaks), leaks
+
+
+def test_leak_check_finds_a_rubric_in_a_released_readme(rubric_tiny):
+    (rubric_tiny.release_dir("tiny") / "README.md").write_text(f"# 과제\n\n{EXPLAIN_RUBRIC}\n", encoding="utf-8")
+    leaks = check(rubric_tiny)
+    assert any("README.md" in str(leak) and "words of an example answer" in str(leak) for leak in leaks), leaks
+
+
+def test_leak_check_finds_a_rubric_copied_into_a_published_file(rubric_tiny, tmp_path):
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "notes.md").write_text(f"# 메모\n\n{EXPLAIN_RUBRIC}\n", encoding="utf-8")
+    leaks = leakcheck.check_tree(root=public, sources=[rubric_tiny.source_dir("tiny") / "tiny.ipynb"])
+    assert [leak.what.split(")")[0] for leak in leaks] == ["copied solution/hidden-test lines (rubric of tiny.ipynb"]
 
 
 def test_instructor_only_files_are_neither_released_nor_allowed(tiny):
