@@ -75,6 +75,7 @@ bench: setup
 	$(BIN)/python benchmarks/lstm_kernels.py
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/cgan.py
+	$(BIN)/python benchmarks/gan_ring.py
 
 # Regenerate requirements.txt from the loose list in requirements.in.
 lock: setup

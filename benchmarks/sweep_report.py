@@ -43,7 +43,8 @@ def code_hash(notebook: str) -> str | None:
     return run_key(RunSpec(str(path), "fast", "0", 0)).split("-", 1)[0]
 
 
-def load_runs(path: Path = RUNS) -> list[RunResult]:
+def load_runs(path: Path | None = None) -> list[RunResult]:
+    path = path or RUNS  # read at call time, so a test can point RUNS elsewhere
     if not path.exists():
         return []
     out = []
@@ -53,8 +54,9 @@ def load_runs(path: Path = RUNS) -> list[RunResult]:
     return out
 
 
-def import_runs(folder: Path, path: Path = RUNS) -> int:
+def import_runs(folder: Path, path: Path | None = None) -> int:
     """Append ``folder/runs/*.json`` to runs.jsonl (a run already kept, same key, is replaced)."""
+    path = path or RUNS
     files = sorted((folder / "runs").glob("*.json"))
     if not files:
         raise FileNotFoundError(f"no sweep runs in {folder / 'runs'}")

@@ -134,3 +134,15 @@ def test_lstm_heldout_bits_equal_one_pass_when_the_burn_in_covers_the_history():
         one_pass = -sum(log_probs[t - 1, ids[t]] for t in range(start, 60)) / math.log(2)
         chunked = charlm.heldout_bits(model, ids, start=start, burn_in=100, chunk=7)  # chunks of 7, uneven last
         assert chunked == pytest.approx(one_pass, rel=1e-6)
+
+
+@pytest.mark.slow
+def test_gan_ring_benchmark_runs_lecture_08s_own_trainer(tmp_path):
+    data = run_benchmark("gan_ring.py", "--seeds", "1", "--g-steps", "1,5", out=tmp_path)
+    rows = {r["setting"]: r for r in data["rows"]}
+    assert set(rows) == {"g_steps=1", "g_steps=5"}
+    assert rows["g_steps=1"]["min gap to g_steps=1"] is None
+    assert isinstance(rows["g_steps=5"]["min gap to g_steps=1"], float)
+    runs = data["runs"]
+    assert [(r["g_steps"], len(r["curve"])) for r in runs] == [(1, 10), (5, 10)] and data["iters"] == 800
+    assert all(0 <= r["modes"] <= 8 and 0 <= r["near"] <= 1 and r["spread"] >= 0 for r in runs)
