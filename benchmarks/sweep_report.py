@@ -55,7 +55,10 @@ def load_runs(path: Path | None = None) -> list[RunResult]:
 
 
 def import_runs(folder: Path, path: Path | None = None) -> int:
-    """Append ``folder/runs/*.json`` to runs.jsonl (a run already kept, same key, is replaced)."""
+    """Append ``folder/runs/*.json`` to runs.jsonl (a run already kept, same key, is replaced).
+
+    Runs of code that has changed since (their key's hash is not the notebook's now) are dropped from the file.
+    """
     path = path or RUNS
     files = sorted((folder / "runs").glob("*.json"))
     if not files:
@@ -66,6 +69,13 @@ def import_runs(folder: Path, path: Path | None = None) -> int:
         d = json.loads(f.read_text(encoding="utf-8"))
         d["spec"]["notebook"] = Path(d["spec"]["notebook"]).name  # no machine paths in committed data
         kept[d["key"]] = json.dumps(d, ensure_ascii=False)
+    current = {}
+    for key, line in list(kept.items()):
+        nb = Path(json.loads(line)["spec"]["notebook"]).name
+        if nb not in current:
+            current[nb] = code_hash(nb)
+        if key.split("-", 1)[0] != current[nb]:
+            del kept[key]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(line + "\n" for line in sorted(kept.values())), encoding="utf-8")
     return len(files)

@@ -61,3 +61,17 @@ def test_a_changed_notebook_drops_out_of_the_table(tmp_path, monkeypatch):
 def test_import_rejects_a_folder_without_runs(tmp_path):
     with pytest.raises(FileNotFoundError, match="no sweep runs"):
         sweep_report.import_runs(tmp_path, tmp_path / "runs.jsonl")
+
+
+def test_import_keeps_current_runs_and_drops_runs_of_changed_code(tmp_path):
+    nb = "01_sequence_data_and_rnn.ipynb"
+    now = sweep_report.code_hash(nb)
+    (tmp_path / "runs").mkdir()
+    for name, code in (("old", "0" * 16), ("new", now)):
+        run = {"spec": {"notebook": f"/somewhere/lectures/{nb}", "mode": "fast", "onednn": "0", "offset": 0},
+               "key": f"{code}-{name}", "ok": True, "error": "", "seconds": 1.0, "checks": []}
+        (tmp_path / "runs" / f"{name}.json").write_text(json.dumps(run), encoding="utf-8")
+    out = tmp_path / "runs.jsonl"
+    assert sweep_report.import_runs(tmp_path, out) == 2
+    [kept] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert kept["key"] == f"{now}-new" and kept["spec"]["notebook"] == nb  # no machine path kept
