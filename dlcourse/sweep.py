@@ -107,13 +107,23 @@ def code_tokens(source: str | list[str]) -> list:
         return [text]
 
 
-def run_key(spec: RunSpec) -> str:
-    """The run's identity: its tag and the notebook's code cells as tokens (outputs, markdown and comments do not
-    count, so saving a full run's outputs or rewording the prose keeps the stored sweep valid)."""
-    cells = json.loads(Path(spec.notebook).read_text(encoding="utf-8")).get("cells", [])
+def code_hash(notebook: str | Path) -> str:
+    """A notebook's code cells as tokens, hashed (outputs, markdown and comments do not count, so saving a full
+    run's outputs or rewording the prose keeps the stored sweep valid)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     code = json.dumps([code_tokens(c.get("source", "")) for c in cells if c.get("cell_type") == "code"],
                       ensure_ascii=False)
-    return f"{hashlib.sha256(code.encode()).hexdigest()[:16]}-{spec.tag}"
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+def run_key(spec: RunSpec) -> str:
+    """The run's identity: the notebook's :func:`code_hash` and the run's tag."""
+    return f"{code_hash(spec.notebook)}-{spec.tag}"
+
+
+def key_code(key: str) -> str:
+    """The :func:`code_hash` part of a :func:`run_key`."""
+    return key.split("-", 1)[0]
 
 
 def run_one(spec: RunSpec, *, cell_timeout: int | None = None) -> RunResult:
