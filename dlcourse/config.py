@@ -248,13 +248,18 @@ class CourseSettings:
         return {f.name: f.metadata["help"] for f in fields(cls)}
 
 
+def tool_table(pyproject: Path) -> dict:
+    """The raw ``[tool.dlcourse]`` table of ``pyproject`` ({} when the file or the table is missing)."""
+    if not pyproject.exists():
+        return {}
+    return tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("dlcourse", {})
+
+
 @lru_cache(maxsize=1)
 def settings() -> CourseSettings:
     """Load :class:`CourseSettings` from pyproject.toml; unknown keys are an error, not ignored."""
     pyproject = REPO_ROOT / "pyproject.toml"
-    table: dict = {}
-    if pyproject.exists():
-        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("dlcourse", {})
+    table = tool_table(pyproject)
     known = {f.name for f in fields(CourseSettings)}
     unknown = sorted(set(table) - known)
     if unknown:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import tomllib
 
+from dlcourse.config import tool_table
 from dlcourse.grading.collect import collect
 from dlcourse.grading.course import Course
 from dlcourse.grading.export import export
@@ -80,7 +81,7 @@ def make_demo_course(*, repo: Course, dest: Path, assignment: str = DEMO_ASSIGNM
         shutil.copytree(repo.root / "data", dest / "data", ignore=shutil.ignore_patterns("cache"))
     if (repo.autograde / "nbgrader_config.py").is_file():
         shutil.copy(repo.autograde / "nbgrader_config.py", course.autograde / "nbgrader_config.py")
-    settings = _tool_table(repo.root / "pyproject.toml")
+    settings = tool_table(repo.root / "pyproject.toml")
     settings["due_dates"] = {**settings.get("due_dates", {}), assignment: DUE}
     text = ("# The demo course of `dlcourse demo` (see DEMO.md): the repository's settings, a due date added.\n"
             "[tool.dlcourse]\n" + "".join(f"{k} = {_toml(v)}\n" for k, v in settings.items()))
@@ -169,12 +170,6 @@ def summary(*, course: Course, assignment: str, rows: list[Row], pairs) -> list[
                      f"{top.text:.2f}) in {course.reports / f'{assignment}-similarity.json'} and "
                      f"{course.reports / f'{assignment}-similarity.html'}")
     return lines
-
-
-def _tool_table(pyproject: Path) -> dict:
-    if not pyproject.exists():
-        return {}
-    return tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("dlcourse", {})
 
 
 def _toml(value) -> str:
